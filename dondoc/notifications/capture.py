@@ -1,0 +1,31 @@
+"""The embedded default's mail catcher: an aiosmtpd server on 127.0.0.1 that
+keeps every message in a Maildir an admin can read (and the web shows)."""
+from __future__ import annotations
+
+import mailbox
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+
+
+class CaptureServer:
+    def __init__(self, maildir: Path, *, host: str = "127.0.0.1", port: int = 8025):
+        maildir.mkdir(parents=True, exist_ok=True)
+        self.maildir = maildir
+        self.controller = Controller(Mailbox(str(maildir)), hostname=host, port=port)
+
+    def start(self) -> "CaptureServer":
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def port(self) -> int:
+        return self.controller.port
+
+
+def read_maildir(maildir: Path) -> list[mailbox.MaildirMessage]:
+    return list(mailbox.Maildir(str(maildir), create=False)) if maildir.exists() else []

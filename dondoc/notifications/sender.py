@@ -1,0 +1,246 @@
+"""Drain the outbox over SMTP (aiosmtplib).
+
+Claims are conditional updates (plus FOR UPDATE SKIP LOCKED on PostgreSQL),
+so several senders share the outbox without doubles. An email is marked sent
+only after the server accepted it; if the process dies between the two, the
+claim expires and the email is sent once more with the same Message-ID: at
+most one email per open connection can be doubled that way.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+
+import aiosmtplib
+from sqlalchemy import or_, select, text, update
+from sqlalchemy.engine import Engine
+
+from dondoc.engine.db import session_scope
+from dondoc.engine.outbox_models import Email
+from dondoc.notifications.message import BadAddress, build_message
+
+
+class SendError(Exception):
+    def __init__(self, message: str, *, permanent: bool):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = "127.0.0.1"
+    port: int = 8025
+    username: str | None = None
+    password: str | None = None
+    tls: str = "none"  # none | starttls | tls
+    timeout_s: float = 30.0
+    mail_from: str = "dondoc <dondoc@localhost>"
+
+
+@dataclass(frozen=True)
+class SendPolicy:
+    concurrency: int = 8
+    rate_per_s: float = 200.0
+    batch: int = 500
+    claim_ttl_s: int = 300
+    backoff_s: float = 60.0
+    backoff_max_s: float = 3600.0
+    max_attempts: int = 8
+
+
+@dataclass
+class DrainResult:
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    claimed: int = 0
+    duration_s: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    server_down: bool = False
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["errors"] = d["errors"][:20]
+        return d
+
+
+def classify(exc: BaseException) -> SendError:
+    """Permanent when the server said 5xx; everything else is worth retrying."""
+    if isinstance(exc, SendError):
+        return exc
+    if isinstance(exc, BadAddress):
+        return SendError(str(exc), permanent=True)
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        codes = [r.code for r in exc.recipients]
+        return SendError(f"recipients refused: {codes} {exc}", permanent=all(c >= 500 for c in codes))
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return SendError(f"{exc.code} {exc.message}", permanent=exc.code >= 500)
+    return SendError(f"{type(exc).__name__}: {exc}", permanent=False)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """The server could not be reached at all: stop trying this batch."""
+    cause = exc.__cause__ or exc
+    return isinstance(cause, (aiosmtplib.SMTPConnectError, ConnectionRefusedError, aiosmtplib.SMTPConnectTimeoutError))
+
+
+class SmtpSender:
+    """One reusable SMTP connection; reconnects when the server hung up."""
+
+    def __init__(self, config: SmtpConfig):
+        self.config = config
+        self.smtp: aiosmtplib.SMTP | None = None
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        c = self.config
+        smtp = aiosmtplib.SMTP(hostname=c.host, port=c.port, timeout=c.timeout_s, use_tls=c.tls == "tls",
+                               start_tls=True if c.tls == "starttls" else False,
+                               username=c.username, password=c.password)
+        await smtp.connect()
+        return smtp
+
+    async def send(self, message, recipients: list[str]) -> None:  # noqa: ANN001
+        try:
+            if self.smtp is None or not self.smtp.is_connected:
+                self.smtp = await self._connect()
+            errors, _ = await self.smtp.send_message(message, recipients=recipients)
+        except BaseException as exc:
+            await self.close(quit=False)
+            raise classify(exc) from exc
+        if errors:
+            raise SendError(f"some recipients refused: {errors}", permanent=True)
+
+    async def close(self, quit: bool = True) -> None:
+        smtp, self.smtp = self.smtp, None
+        if smtp is None:
+            return
+        try:
+            if quit and smtp.is_connected:
+                await smtp.quit()
+            else:
+                smtp.close()
+        except Exception:  # noqa: BLE001  (closing a broken connection)
+            smtp.close()
+
+
+class RateLimiter:
+    def __init__(self, rate_per_s: float):
+        self.interval = 1.0 / rate_per_s if rate_per_s > 0 else 0.0
+        self.next_at = 0.0
+        self.lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        if not self.interval:
+            return
+        async with self.lock:
+            now = time.monotonic()
+            delay = self.next_at - now
+            self.next_at = max(now, self.next_at) + self.interval
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+def claim(engine: Engine, *, worker: str, now: datetime, policy: SendPolicy) -> list[Email]:
+    """Take up to `policy.batch` ready emails (or ones whose claim expired)."""
+    ready = or_(Email.status.in_(("queued", "retrying")) & (Email.next_attempt_at <= now),
+                (Email.status == "sending") & (Email.claimed_until < now))
+    with session_scope(engine) as session:
+        q = select(Email.id).where(ready).order_by(Email.id).limit(policy.batch)
+        if session.get_bind().dialect.name == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        ids = list(session.execute(q).scalars())
+        if not ids:
+            return []
+        session.execute(update(Email).where(Email.id.in_(ids), ready).values(
+            status="sending", claimed_by=worker, claimed_until=now + timedelta(seconds=policy.claim_ttl_s),
+            attempts=Email.attempts + 1))
+        return list(session.execute(select(Email).where(Email.id.in_(ids), Email.claimed_by == worker,
+                                                        Email.status == "sending")).scalars())
+
+
+def _mark(engine: Engine, email: Email, worker: str, **values: object) -> None:
+    with session_scope(engine) as session:
+        session.execute(update(Email).where(Email.id == email.id, Email.claimed_by == worker, Email.status == "sending")
+                        .values(claimed_by=None, claimed_until=None, **values))
+
+
+def _backoff(policy: SendPolicy, attempts: int) -> timedelta:
+    return timedelta(seconds=min(policy.backoff_max_s, policy.backoff_s * 2 ** max(0, attempts - 1)))
+
+
+def record(engine: Engine, email: Email, worker: str, error: SendError | None, *, now: datetime,
+           policy: SendPolicy, result: DrainResult) -> None:
+    if error is None:
+        _mark(engine, email, worker, status="sent", sent_at=now, last_error="")
+        result.sent += 1
+    elif error.permanent or email.attempts >= policy.max_attempts:
+        _mark(engine, email, worker, status="failed", last_error=str(error)[:1000])
+        result.failed += 1
+        result.errors.append(f"#{email.id}: {error}")
+    else:
+        _mark(engine, email, worker, status="retrying", last_error=str(error)[:1000],
+              next_attempt_at=now + _backoff(policy, email.attempts))
+        result.retrying += 1
+        result.errors.append(f"#{email.id}: {error}")
+
+
+async def _worker(queue: asyncio.Queue, engine: Engine, smtp: SmtpConfig, policy: SendPolicy, worker: str,
+                  clock: Callable[[], datetime], limiter: RateLimiter, result: DrainResult) -> None:
+    sender = SmtpSender(smtp)
+    try:
+        while True:
+            try:
+                email = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            error: SendError | None = None
+            if result.server_down:
+                record(engine, email, worker, SendError("máy chủ thư không sẵn sàng / SMTP server unavailable", permanent=False),
+                       now=clock(), policy=policy, result=result)
+                continue
+            try:
+                msg = build_message(key=email.key, subject=email.subject, text=email.body_text, html=email.body_html,
+                                    to=email.to_addrs, mail_from=smtp.mail_from, date=clock())
+                await limiter.wait()
+                await sender.send(msg, email.to_addrs)
+            except Exception as exc:  # noqa: BLE001  (recorded on the row; the batch goes on)
+                error = classify(exc)
+                result.server_down = result.server_down or _unreachable(exc)
+            record(engine, email, worker, error, now=clock(), policy=policy, result=result)
+    finally:
+        await sender.close()
+
+
+async def drain_async(engine: Engine, *, smtp: SmtpConfig, policy: SendPolicy, worker: str,
+                      clock: Callable[[], datetime], max_batches: int | None = None) -> DrainResult:
+    started, result = time.perf_counter(), DrainResult()
+    limiter, batches = RateLimiter(policy.rate_per_s), 0
+    while max_batches is None or batches < max_batches:
+        emails = claim(engine, worker=worker, now=clock(), policy=policy)
+        if not emails:
+            break
+        batches += 1
+        result.claimed += len(emails)
+        queue: asyncio.Queue = asyncio.Queue()
+        for e in emails:
+            queue.put_nowait(e)
+        n = max(1, min(policy.concurrency, len(emails)))
+        await asyncio.gather(*(_worker(queue, engine, smtp, policy, worker, clock, limiter, result) for _ in range(n)))
+        if result.server_down:
+            break
+    result.duration_s = round(time.perf_counter() - started, 3)
+    return result
+
+
+def drain_outbox_once(engine: Engine, *, smtp: SmtpConfig, policy: SendPolicy, worker: str,
+                      clock: Callable[[], datetime], max_batches: int | None = None) -> DrainResult:
+    return asyncio.run(drain_async(engine, smtp=smtp, policy=policy, worker=worker, clock=clock, max_batches=max_batches))
+
+
+def outbox_counts(engine: Engine) -> dict[str, int]:
+    with session_scope(engine, write=False) as session:
+        rows = session.execute(text("SELECT status, count(*) FROM email GROUP BY status"))
+        return {status: n for status, n in rows}

@@ -1,0 +1,37 @@
+"""Signed, expiring agency links: the token names one agency and nothing else."""
+from __future__ import annotations
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+SALT = "dondoc.agency-link.v1"
+
+
+class LinkError(ValueError):
+    def __init__(self, message: str, *, expired: bool = False):
+        super().__init__(message)
+        self.expired = expired
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=SALT)
+
+
+def make_token(agency_id: str, *, secret: str) -> str:
+    return _serializer(secret).dumps({"a": agency_id})
+
+
+def read_token(token: str, *, secret: str, max_age_s: int) -> str:
+    """The agency id the token was made for; LinkError if tampered or expired."""
+    try:
+        data = _serializer(secret).loads(token, max_age=max_age_s)
+    except SignatureExpired:
+        raise LinkError("Liên kết đã hết hạn / link expired", expired=True) from None
+    except BadSignature:
+        raise LinkError("Liên kết không hợp lệ / invalid link") from None
+    if not isinstance(data, dict) or not isinstance(data.get("a"), str):
+        raise LinkError("Liên kết không hợp lệ / invalid link")
+    return data["a"]
+
+
+def response_url(base_url: str, agency_id: str, *, secret: str) -> str:
+    return f"{base_url.rstrip('/')}/r/{make_token(agency_id, secret=secret)}"

@@ -1,0 +1,56 @@
+"""Settings from the environment (DONDOC_*), loaded once at the edge and passed down."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-insecure-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DONDOC_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    database_url: str = "sqlite:///dondoc.db"
+    config_dir: Path = Path("config")
+    base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = DEV_SECRET
+    link_max_age_days: int = 30
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    smtp_timeout_s: float = 30.0
+    mail_from: str = "dondoc <dondoc@localhost>"
+    send_concurrency: int = 8
+    send_rate_per_s: float = 200.0
+    send_batch: int = 500
+    capture_mail: bool = True  # embedded default: run a local capturing SMTP server
+
+    send_claim_ttl_s: int = 300
+    send_backoff_s: float = 60.0
+    send_max_attempts: int = 8
+    admin_emails: str = ""  # comma-separated: who gets the weekly summary
+
+    sweep_cron: str = "30 7 * * mon-fri"
+    send_interval_s: int = 60
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @model_validator(mode="after")
+    def _no_placeholder_secret_in_production(self) -> "Settings":
+        if self.env == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("DONDOC_SECRET_KEY must be set in production")
+        return self
+
+
+    def admin_list(self) -> list[str]:
+        return [a.strip() for a in self.admin_emails.split(",") if a.strip()]
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,71 @@
+"""The jobs both runners call (APScheduler in `serve`, Prefect flows for
+scale-out, and the CLI): each handles its batch and reports what it did."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+
+from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.sweep import Partition, SweepResult, sweep_once
+from dondoc.notifications.compose import MailContext, compose_pending
+from dondoc.notifications.sender import DrainResult, SendPolicy, SmtpConfig, drain_outbox_once
+from dondoc.notifications.summary import queue_weekly_summary
+from dondoc.settings import Settings
+
+log = logging.getLogger("dondoc.jobs")
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Everything a job needs that comes from settings, built once at the edge."""
+
+    smtp: SmtpConfig
+    send: SendPolicy
+    mail: MailContext
+    admins: tuple[str, ...]
+    dashboard_url: str
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> "Runtime":
+        return cls(
+            smtp=SmtpConfig(host=s.smtp_host, port=s.smtp_port, username=s.smtp_username, password=s.smtp_password,
+                            tls=s.smtp_tls, timeout_s=s.smtp_timeout_s, mail_from=s.mail_from),
+            send=SendPolicy(concurrency=s.send_concurrency, rate_per_s=s.send_rate_per_s, batch=s.send_batch,
+                            claim_ttl_s=s.send_claim_ttl_s, backoff_s=s.send_backoff_s, max_attempts=s.send_max_attempts),
+            mail=MailContext(base_url=s.base_url, secret=s.secret_key),
+            admins=tuple(s.admin_list()), dashboard_url=s.base_url.rstrip("/") + "/dashboard")
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_sweep(engine: Engine, rt: Runtime, *, now: datetime, dry_run: bool = False,
+              partition: Partition = Partition(), compose: bool = True) -> SweepResult:
+    result = sweep_once(engine, now=now, calendar=WorkCalendar(), dry_run=dry_run, partition=partition)
+    if compose and not dry_run:
+        result.emails_queued = compose_pending(engine, now=now, mail=rt.mail)
+    log.info("sweep as_of=%s looked_at=%d due_soon=%d overdue=%d escalated=%d notifications=%d emails_queued=%d "
+             "duration_s=%.3f", result.as_of, result.looked_at, result.due_soon, result.overdue, result.escalated,
+             result.notifications, result.emails_queued, result.duration_s)
+    return result
+
+
+def run_send(engine: Engine, rt: Runtime, *, clock: Callable[[], datetime], max_batches: int | None = None) -> DrainResult:
+    result = drain_outbox_once(engine, smtp=rt.smtp, policy=rt.send, worker=worker_id(), clock=clock,
+                               max_batches=max_batches)
+    log.info("send claimed=%d sent=%d failed=%d retrying=%d duration_s=%.3f", result.claimed, result.sent,
+             result.failed, result.retrying, result.duration_s)
+    return result
+
+
+def run_weekly_summary(engine: Engine, rt: Runtime, *, now: datetime) -> int:
+    queued = queue_weekly_summary(engine, now=now, admins=list(rt.admins), dashboard_url=rt.dashboard_url)
+    log.info("weekly_summary queued=%d", queued)
+    return queued

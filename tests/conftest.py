@@ -1,0 +1,127 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when reachable or in
+CI), a real SMTP server (aiosmtpd on 127.0.0.1), and the example config."""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import create_engine, text
+
+from dondoc.engine.db import get_engine, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "config"
+PLANS = ROOT.parent / "shared" / "plans"
+PG_URL = os.environ.get("DONDOC_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pg_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _fresh_pg_database() -> str:
+    """A new empty database per test, dropped by the fixture afterwards."""
+    name = f"dondoc_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    get_engine(url).dispose()
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'dondoc.db'}"
+        get_engine(f"sqlite:///{tmp_path / 'dondoc.db'}").dispose()
+        return
+    if not pg_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL must be reachable on 127.0.0.1:5432 in CI")
+        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
+    url = _fresh_pg_database()
+    yield url
+    _drop_pg_database(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'dondoc.db'}"
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = get_engine(db_url)
+    migrate(eng)
+    return eng
+
+
+class Inbox:
+    """Messages a real aiosmtpd server received, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.lock = threading.Lock()
+        self.reject: set[str] = set()
+        self.fail_data_with: str | None = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+        if address in self.reject:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        if self.fail_data_with:
+            return self.fail_data_with
+        msg = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append(msg)
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    def message_ids(self) -> list[str]:
+        return [str(m["Message-ID"]) for m in self.messages]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.port = port  # type: ignore[attr-defined]
+    try:
+        yield inbox
+    finally:
+        controller.stop()
