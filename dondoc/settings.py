@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     send_max_attempts: int = 8
     admin_emails: str = ""  # comma-separated: who gets the weekly summary
 
+    sweep_batch: int = 5000
     sweep_cron: str = "30 7 * * mon-fri"
     send_interval_s: int = 60
     timezone: str = "Asia/Ho_Chi_Minh"

@@ -50,7 +50,9 @@ def periods(schedule: Schedule, *, starts_on: date, ends_on: date,
     day past the month's end means its last day ("ngày 31 hằng tháng" -> 28/02).
     Continuous: every reporting date in the span (30/06 and 31/12 without a regime) plus ends_on.
     OnEvent: one Period("event", None, on_event=True).
-    If two parts give one key different dues, the earliest due wins.
+    If two parts give one key different dues, the earliest due wins. Two periods due the same
+    day are one obligation (the annual report is the second half-year's report): the one with
+    the shorter key ("2023" before "2023-H2") stands for both.
     Raises ValueError when the span is reversed or a reporting date does not exist every year.
     """
     span = _checked_span(starts_on, ends_on, report_dates)
@@ -59,7 +61,11 @@ def periods(schedule: Schedule, *, starts_on: date, ends_on: date,
     unique: dict[str, Period] = {}
     for period in ordered:
         unique.setdefault(period.key, period)
-    return list(unique.values())
+    by_due: dict[date | None, Period] = {}
+    for period in sorted(unique.values(), key=lambda p: (len(p.key), p.key)):
+        if period.due is None or period.due not in by_due:
+            by_due[period.due if period.due is not None else None] = period
+    return sorted(by_due.values(), key=lambda p: (p.due is None, p.due or date.min, p.key))
 
 
 def _checked_span(starts_on: date, ends_on: date, report_dates: ReportDates) -> _Span:

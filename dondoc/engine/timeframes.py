@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from collections.abc import Callable
 from typing import Literal, cast
 
 Every = Literal["month", "quarter", "half_year", "year"]
@@ -38,7 +38,7 @@ class Recurring:
 
 @dataclass(frozen=True)
 class Continuous:
-    """"Thường xuyên": tracked through the reporting periods and the span's end."""
+    """A "thường xuyên" duty: tracked at the reporting dates and at the end of the span."""
 
     text: str = ""
 
@@ -80,14 +80,11 @@ class _Invalid(Exception):
         self.vi, self.en = vi, en
 
 
-_EXAMPLES_VI = ("ví dụ “Tháng 6/2023”, “Quý II/2023”, “trước ngày 25/11”, “Định kỳ 6 tháng, 1 năm”, "
-                "“Thường xuyên trong năm”")
-_EXAMPLES_EN = "e.g. a month, a quarter, “trước ngày 25/11”, a periodic or continuous phrase"
-
-
 def _unknown(clause: str) -> _Invalid:
-    return _Invalid(f"không nhận ra cách ghi “{clause}” ({_EXAMPLES_VI})",
-                    f"“{clause}” is not a known timeframe ({_EXAMPLES_EN})")
+    return _Invalid(f"không nhận ra cách ghi “{clause}” (ví dụ “Tháng 6/2023”, “Quý II/2023”, “trước ngày 25/11”, "
+                    "“Định kỳ 6 tháng, 1 năm”, “Thường xuyên trong năm”)",
+                    f"“{clause}” is not a known timeframe (e.g. a month, a quarter, “trước ngày 25/11”, "
+                    "a periodic or continuous phrase)")
 
 
 # ---- folding: match on plain ASCII, keep the original spelling --------------------------------
@@ -122,12 +119,6 @@ class _Fragment:
     def split(self, pattern: re.Pattern[str]) -> list[_Fragment]:
         bounds = [0, *(b for m in pattern.finditer(self.key) for b in m.span()), len(self.key)]
         return [self.cut(a, b) for a, b in zip(bounds[::2], bounds[1::2], strict=True)]
-
-
-@dataclass(frozen=True)
-class _Reading:
-    parts: tuple[Part, ...]
-    warnings: tuple[str, ...] = ()
 
 
 # ---- dates ------------------------------------------------------------------------------------
@@ -215,7 +206,7 @@ _DEADLINE_RULES = (
 )
 
 
-def _deadline(frag: _Fragment, plan_year: int) -> _Reading | None:
+def _deadline(frag: _Fragment, plan_year: int) -> Schedule | None:
     for rule in _DEADLINE_RULES:
         m = rule.pattern.match(frag.key)
         if m and not (m["label"] and _NOT_A_LABEL.search(m["label"])):
@@ -224,7 +215,7 @@ def _deadline(frag: _Fragment, plan_year: int) -> _Reading | None:
                     f"“{frag.raw}” có hai cách hiểu (trước khi bắt đầu hay trước khi hết kỳ); "
                     "hãy ghi “trong …” hoặc “trước ngày …”",
                     "“trước” a month, quarter or year is ambiguous; write “trong …” or “trước ngày …”")
-            return _Reading((Deadline(rule.due(m, plan_year), frag.raw),))
+            return Schedule((Deadline(rule.due(m, plan_year), frag.raw),))
     return None
 
 
@@ -254,21 +245,16 @@ def _recurring(every: str, day: int | None, month: int | None, text: str) -> Rec
                        "a monthly or quarterly deadline gives a day, not a month")
     if every in ("year", "half_year") and day is not None and month is None:
         raise _Invalid(f"thiếu tháng của ngày {day}", f"day {day} needs a month")
-    if day is not None and not _every_year(day, month or 1):
+    try:
+        date(2001, month or 1, day or 1)  # 2001 is a common year: 29/02 is not there every year
+    except ValueError:
         where = f"{day:02d}/{month:02d}" if month else str(day)
-        raise _Invalid(f"ngày {where} không có trong mọi năm", f"day {where} does not exist every year")
+        raise _Invalid(f"ngày {where} không có trong mọi năm", f"day {where} does not exist every year") from None
     return Recurring(cast(Every, every), day, month, text)
 
 
 def _number(text: str | None) -> int | None:
     return None if text is None else int(text)
-
-
-def _every_year(day: int, month: int) -> bool:
-    try:
-        return bool(date(2001, month, day))  # 2001 is a common year: no 29/02
-    except ValueError:
-        return False
 
 
 def _item(frag: _Fragment, text: str) -> Part | None:
@@ -285,19 +271,19 @@ def _item(frag: _Fragment, text: str) -> Part | None:
     return _recurring(every, int(day["d"]), _number(day["m"]), text)
 
 
-def _periodic(frag: _Fragment, plan_year: int) -> _Reading | None:
+def _periodic(frag: _Fragment, plan_year: int) -> Schedule | None:
     head = _PERIODIC.search(frag.key)
     if not head or _NOT_A_LABEL.search(frag.key[:head.start()]):
         return None
     items = [_item(f, frag.raw) for f in frag.cut(head.end(), len(frag.key)).split(_LIST)]
-    return None if any(p is None for p in items) else _Reading(tuple(p for p in items if p is not None))
+    return None if any(p is None for p in items) else Schedule(tuple(p for p in items if p is not None))
 
 
-def _day_every(frag: _Fragment, plan_year: int) -> _Reading | None:
+def _day_every(frag: _Fragment, plan_year: int) -> Schedule | None:
     m = _DAY_EVERY.match(frag.key)
     if not m or not (m["ngay"] or m["m"]) or (m["label"] and _NOT_A_LABEL.search(m["label"])):
         return None
-    return _Reading((_recurring(_EVERY_OF[m["every"]], int(m["d"]), _number(m["m"]), frag.raw),))
+    return Schedule((_recurring(_EVERY_OF[m["every"]], int(m["d"]), _number(m["m"]), frag.raw),))
 
 
 # ---- continuous and on-event ------------------------------------------------------------------
@@ -312,22 +298,22 @@ _EVENT = re.compile(
 _UNDATED = re.compile(r"^theo thoi gian phoi hop(?:\s+trinh)?(?:\s+cua\s+cac\s+(?:nganh|don vi|co quan))?$", re.ASCII)
 
 
-def _continuous(frag: _Fragment, plan_year: int) -> _Reading | None:
+def _continuous(frag: _Fragment, plan_year: int) -> Schedule | None:
     m = _CONTINUOUS.match(frag.key)
     if not m:
         return None
     if m["y"] and int(m["y"]) != plan_year:
-        return _Reading((Continuous(frag.raw),), (
+        return Schedule((Continuous(frag.raw),), (
             f"Thời hạn “{frag.raw}” ghi năm {m['y']}, khác năm của kế hoạch ({plan_year}); "
             "nhiệm vụ được theo dõi thường xuyên trong thời gian của kế hoạch, đề nghị kiểm tra lại.",))
-    return _Reading((Continuous(frag.raw),))
+    return Schedule((Continuous(frag.raw),))
 
 
-def _event(frag: _Fragment, plan_year: int) -> _Reading | None:
+def _event(frag: _Fragment, plan_year: int) -> Schedule | None:
     if _EVENT.match(frag.key):
-        return _Reading((OnEvent(frag.raw),))
+        return Schedule((OnEvent(frag.raw),))
     if _UNDATED.match(frag.key):
-        return _Reading((OnEvent(frag.raw),), (
+        return Schedule((OnEvent(frag.raw),), (
             f"Thời hạn “{frag.raw}” không có ngày cụ thể: nhiệm vụ được theo dõi theo phát sinh, "
             "không tự nhắc hạn; nên ghi hạn hoàn thành (due) khi các ngành thống nhất thời gian.",))
     return None
@@ -335,26 +321,30 @@ def _event(frag: _Fragment, plan_year: int) -> _Reading | None:
 
 # ---- clauses and the phrase -------------------------------------------------------------------
 
-_Reader = Callable[[_Fragment, int], "_Reading | None"]
+_Reader = Callable[[_Fragment, int], "Schedule | None"]
 _WHOLE: tuple[_Reader, ...] = (_event, _continuous, _periodic, _day_every)
 _PIECE: tuple[_Reader, ...] = (*_WHOLE, _deadline)
 _CLAUSES = re.compile(r"\s*;\s*")
 _LABEL = re.compile(r"^thoi gian(?:\s+(?:thuc hien|hoan thanh))?\s*(?::\s*|$)", re.ASCII)
 
 
-def _first(readers: tuple[_Reader, ...], frag: _Fragment, plan_year: int) -> _Reading | None:
+def _first(readers: tuple[_Reader, ...], frag: _Fragment, plan_year: int) -> Schedule | None:
     return next((r for r in (read(frag, plan_year) for read in readers) if r), None)
 
 
-def _clause(frag: _Fragment, plan_year: int) -> _Reading:
-    """Whole-clause readings first, then a list ("A và B", "A, B"), then a labelled deadline."""
-    reading = _first(_WHOLE, frag, plan_year)
+def _listed(frag: _Fragment, plan_year: int) -> Schedule | None:
+    """"A và B", "A, B": one reading per piece, or None unless every piece reads."""
     pieces = frag.split(_LIST)
-    listed = [_first(_PIECE, p, plan_year) for p in pieces] if not reading and len(pieces) > 1 else []
-    if listed and all(listed):
-        return _Reading(tuple(p for r in listed if r for p in r.parts),
-                        tuple(w for r in listed if r for w in r.warnings))
-    reading = reading or _deadline(frag, plan_year)
+    readings = [_first(_PIECE, p, plan_year) for p in pieces] if len(pieces) > 1 else [None]
+    if not all(readings):
+        return None
+    return Schedule(tuple(p for r in readings if r for p in r.parts),
+                    tuple(w for r in readings if r for w in r.warnings))
+
+
+def _clause(frag: _Fragment, plan_year: int) -> Schedule:
+    """Whole-clause readings first, then a list, then a deadline with a free-text label."""
+    reading = _first(_WHOLE, frag, plan_year) or _listed(frag, plan_year) or _deadline(frag, plan_year)
     if reading is None:
         raise _unknown(frag.raw)
     return reading

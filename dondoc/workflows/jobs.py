@@ -30,6 +30,7 @@ class Runtime:
     mail: MailContext
     admins: tuple[str, ...]
     dashboard_url: str
+    sweep_batch: int = 5000
 
     @classmethod
     def from_settings(cls, s: Settings) -> "Runtime":
@@ -39,7 +40,7 @@ class Runtime:
             send=SendPolicy(concurrency=s.send_concurrency, rate_per_s=s.send_rate_per_s, batch=s.send_batch,
                             claim_ttl_s=s.send_claim_ttl_s, backoff_s=s.send_backoff_s, max_attempts=s.send_max_attempts),
             mail=MailContext(base_url=s.base_url, secret=s.secret_key),
-            admins=tuple(s.admin_list()), dashboard_url=s.base_url.rstrip("/") + "/dashboard")
+            admins=tuple(s.admin_list()), dashboard_url=s.base_url.rstrip("/") + "/dashboard", sweep_batch=s.sweep_batch)
 
 
 def worker_id() -> str:
@@ -48,7 +49,8 @@ def worker_id() -> str:
 
 def run_sweep(engine: Engine, rt: Runtime, *, now: datetime, dry_run: bool = False,
               partition: Partition = Partition(), compose: bool = True) -> SweepResult:
-    result = sweep_once(engine, now=now, calendar=WorkCalendar(), dry_run=dry_run, partition=partition)
+    result = sweep_once(engine, now=now, calendar=WorkCalendar(), dry_run=dry_run, partition=partition,
+                        batch_size=rt.sweep_batch)
     if compose and not dry_run:
         result.emails_queued = compose_pending(engine, now=now, mail=rt.mail)
     log.info("sweep as_of=%s looked_at=%d due_soon=%d overdue=%d escalated=%d notifications=%d emails_queued=%d "

@@ -13,8 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dondoc.engine import timeframes
-from dondoc.engine.timeframes import (Continuous, Deadline, OnEvent, Part, Recurring, Schedule, TimeframeError,
-                                      parse_timeframe)
+from dondoc.engine.timeframes import (
+    Continuous,
+    Deadline,
+    OnEvent,
+    Part,
+    Recurring,
+    Schedule,
+    TimeframeError,
+    parse_timeframe,
+)
 
 ISSUED_ON = date(2023, 5, 15)  # the Thanh Lĩnh commune plan, plan year 2023
 PLANS = Path(__file__).resolve().parents[3] / "shared" / "plans"

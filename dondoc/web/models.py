@@ -1,0 +1,1 @@
+"""Tables of the web app (owned by the web issue)."""

@@ -1,0 +1,122 @@
+"""Prefect flows for the scale-out runner: thin wrappers over the same jobs
+`dondoc serve` and the CLI call (`run_sweep`, `compose_pending`, `run_send`,
+`run_weekly_summary`).
+
+Contracts:
+- Flow parameters carry no secrets: each task reads DONDOC_* settings from its
+  worker's environment (the database URL may hold a password).
+- The national sweep fans out one task per partition (occurrence id % N), then
+  composes the digests once, so each recipient gets one email per sweep.
+- Every task is safe to retry or to run twice: the sweep and the composer are
+  idempotent, the sender claims rows with conditional updates.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.cache_policies import NO_CACHE
+from pydantic import Field
+from sqlalchemy.engine import Engine
+
+from dondoc import clock
+from dondoc.engine.db import get_engine
+from dondoc.engine.sweep import Partition
+from dondoc.notifications.compose import compose_pending
+from dondoc.settings import load_settings
+from dondoc.workflows.jobs import Runtime, run_send, run_sweep, run_weekly_summary
+
+SWEEP_COUNTS = ("looked_at", "due_soon", "overdue", "escalated", "notifications", "errors")
+RETRY_DELAYS_S = [10, 30, 60]
+
+
+class SmtpUnavailable(RuntimeError):
+    """The SMTP server could not be reached; the emails wait for the next run."""
+
+
+def _edge() -> tuple[Engine, Runtime]:
+    """Settings from this worker's environment, read where the task runs."""
+    settings = load_settings()
+    return get_engine(settings.database_url), Runtime.from_settings(settings)
+
+
+@task(name="sweep-partition", task_run_name="sweep-{index}-of-{count}", retries=2,
+      retry_delay_seconds=RETRY_DELAYS_S[:2], cache_policy=NO_CACHE)
+def sweep_partition(index: int, count: int, now: datetime) -> dict[str, Any]:
+    """One slice of the sweep; notifications only, digests come after all slices."""
+    engine, rt = _edge()
+    result = run_sweep(engine, rt, now=now, partition=Partition(index, count), compose=False)
+    counts = {k: getattr(result, k) for k in SWEEP_COUNTS}
+    get_run_logger().info("partition %d/%d as_of=%s %s duration_s=%.3f", index, count, result.as_of,
+                          _fmt(counts), result.duration_s)
+    return {"as_of": result.as_of, "duration_s": result.duration_s, **counts}
+
+
+@task(name="compose-digests", retries=2, retry_delay_seconds=RETRY_DELAYS_S[:2], cache_policy=NO_CACHE)
+def compose_digests(now: datetime) -> int:
+    engine, rt = _edge()
+    queued = compose_pending(engine, now=now, mail=rt.mail)
+    get_run_logger().info("emails_queued=%d", queued)
+    return queued
+
+
+@task(name="send-batch", retries=3, retry_delay_seconds=RETRY_DELAYS_S, cache_policy=NO_CACHE)
+def send_batch(max_batches: int | None) -> dict[str, Any]:
+    """Drain the outbox; retried when the database or the process fails.
+    SMTP failures are recorded on the rows (backoff, dead letter), not retried here."""
+    engine, rt = _edge()
+    result = run_send(engine, rt, clock=clock.now, max_batches=max_batches)
+    get_run_logger().info("claimed=%d sent=%d failed=%d retrying=%d duration_s=%.3f", result.claimed,
+                          result.sent, result.failed, result.retrying, result.duration_s)
+    return result.as_dict()
+
+
+@task(name="queue-weekly-summary", retries=2, retry_delay_seconds=RETRY_DELAYS_S[:2], cache_policy=NO_CACHE)
+def queue_summary(now: datetime) -> int:
+    engine, rt = _edge()
+    if not rt.admins:
+        get_run_logger().warning("DONDOC_ADMIN_EMAILS is empty: no weekly summary queued")
+    return run_weekly_summary(engine, rt, now=now)
+
+
+def _fmt(counts: dict[str, int]) -> str:
+    return " ".join(f"{k}={v}" for k, v in counts.items())
+
+
+def _total(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    totals = {k: sum(p[k] for p in parts) for k in SWEEP_COUNTS}
+    return {"as_of": parts[0]["as_of"] if parts else "", "partitions": len(parts), **totals,
+            "slowest_partition_s": max((p["duration_s"] for p in parts), default=0.0)}
+
+
+@flow(name="national-sweep")
+def national_sweep(partitions: Annotated[int, Field(ge=1, le=256)] = 4, now: str | None = None) -> dict[str, Any]:
+    """The escalation sweep split over `partitions` parallel tasks, then one digest per recipient.
+    `now` is an ISO date/time (local time if naive); default: the clock when the run starts."""
+    moment = clock.parse_now(now)
+    futures = sweep_partition.map(list(range(partitions)), count=unmapped(partitions), now=unmapped(moment))
+    outcomes = [f.result(raise_on_failure=False) for f in futures]
+    done = [o for o in outcomes if isinstance(o, dict)]
+    totals = {**_total(done), "emails_queued": compose_digests(moment)}
+    get_run_logger().info("national sweep %s", _fmt({k: v for k, v in totals.items() if isinstance(v, int)}))
+    if len(done) < partitions:
+        raise RuntimeError(f"{partitions - len(done)} of {partitions} sweep partitions failed; "
+                           "their rows are swept again by the next run")
+    return totals
+
+
+@flow(name="send-outbox")
+def send_outbox(max_batches: int | None = None) -> dict[str, Any]:
+    """Drain the outbox. Several runs on several workers share it without doubles."""
+    result = send_batch(max_batches)
+    if result["server_down"]:
+        raise SmtpUnavailable("máy chủ thư không sẵn sàng / SMTP server unavailable: "
+                              f"{result['retrying']} emails wait for the next run")
+    return result
+
+
+@flow(name="weekly-summary")
+def weekly_summary(now: str | None = None) -> int:
+    """Queue this ISO week's overdue summary for each admin (once per week and admin)."""
+    return queue_summary(clock.parse_now(now))
