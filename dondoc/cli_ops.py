@@ -18,7 +18,7 @@ from dondoc.engine.models import Agency, Occurrence, Plan, Task
 from dondoc.engine.outbox_models import Email
 from dondoc.notifications.compose import digest_context, email_kind
 from dondoc.notifications.render import render
-from dondoc.notifications.sender import outbox_counts
+from dondoc.notifications.sender import outbox_counts, retry_failed
 from dondoc.notifications.tokens import response_url
 from dondoc.workflows.jobs import Runtime, run_send, run_sweep, run_weekly_summary
 
@@ -57,9 +57,14 @@ def send(as_json: Annotated[bool, typer.Option("--json")] = False,
 
 @app.command()
 def outbox(status: Annotated[Optional[str], typer.Option(help="queued|retrying|sending|sent|failed")] = None,
-           limit: int = 50, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Hàng đợi thư / the outbox: counts and the latest emails."""
+           limit: int = 50, as_json: Annotated[bool, typer.Option("--json")] = False,
+           retry: Annotated[Optional[list[int]], typer.Option(help="Gửi lại thư lỗi #ID / retry failed email")] = None,
+           retry_failed_all: Annotated[bool, typer.Option("--retry-failed", help="Gửi lại mọi thư lỗi")] = False) -> None:
+    """Hàng đợi thư / the outbox: counts and the latest emails; retry failed ones."""
     engine = _engine()
+    if retry or retry_failed_all:
+        n = retry_failed(engine, now=clock.now(), ids=None if retry_failed_all else list(retry or []))
+        out.print(f"Đã đưa {n} thư lỗi vào hàng đợi gửi lại / requeued", markup=False)
     q = select(Email).order_by(Email.id.desc()).limit(limit)
     if status:
         q = q.where(Email.status == status)
@@ -125,3 +130,41 @@ def summary(now: Annotated[Optional[str], typer.Option(help="ISO date/time")] = 
         fail("Chưa khai báo DONDOC_ADMIN_EMAILS / no admin emails configured")
     queued = run_weekly_summary(_engine(settings), Runtime.from_settings(settings), now=clock.parse_now(now))
     out.print(f"Đã xếp hàng {queued} thư tổng hợp / queued", markup=False)
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="Cổng")] = 8000,
+          no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Chỉ chạy web")] = False) -> None:
+    """Chạy dịch vụ: web + lịch rà soát, gửi thư / run the web app and the scheduler."""
+    import logging
+
+    import uvicorn
+
+    from dondoc.workflows.serve import build_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    settings = _settings()
+    web = build_app(settings, _engine(settings), scheduler=not no_scheduler)
+    out.print(f"dondoc đang chạy tại http://{host}:{port}  (Ctrl+C để dừng)", markup=False)
+    uvicorn.run(web, host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Trạng thái: lần chạy gần nhất, hàng đợi thư, lỗi / last runs, backlog, failures."""
+    from dondoc.workflows.status import status_report
+
+    report = status_report(_engine())
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        return
+    out.print("Hàng đợi thư / outbox: " + (", ".join(f"{k}={v}" for k, v in sorted(report["outbox"].items())) or "trống"),
+              markup=False)
+    table = Table("Việc / job", "Bắt đầu", "OK", "Số liệu", "Lỗi")
+    for j in report["jobs"]:
+        table.add_row(j["job"], j["started_at"], "✔" if j["ok"] else "✘", json.dumps(j["counts"], ensure_ascii=False),
+                      j["error"][:80])
+    out.print(table)
+    out.print(f"Lần chạy lỗi / failed runs: {report['failed_job_runs']}", markup=False)

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
 
     sweep_batch: int = 5000
     sweep_cron: str = "30 7 * * mon-fri"
+    sweep_interval_s: int | None = None  # overrides the cron (tests, demos)
+    summary_cron: str = "0 8 * * mon"
+    rollover_cron: str = "15 1 * * *"
+    lease_ttl_s: int = 30
+    misfire_grace_s: int = 6 * 3600
+    maildir: Path = Path("var/mail")
     send_interval_s: int = 60
     timezone: str = "Asia/Ho_Chi_Minh"
 

@@ -21,7 +21,7 @@ from dondoc.engine.escalation import Policy as PolicyRule
 from dondoc.engine.escalation import first_check
 from dondoc.engine.models import Agency, Event, Occurrence, Plan, Policy, Task
 from dondoc.engine.schedule import Period, periods
-from dondoc.engine.timeframes import Schedule
+from dondoc.engine.timeframes import Continuous, Deadline, OnEvent, Recurring, Schedule
 
 HORIZON = timedelta(days=400)
 OPEN = ("not_started", "in_progress", "reported")
@@ -151,7 +151,7 @@ def _apply_plan(ctx: _Ctx, p: PlanIn, config: Config) -> None:
         wanted.add(number)
         task = _upsert_report_task(ctx, plan, number, rep)
         owners = _reporters(p, rep)
-        _sync_occurrences(ctx, plan, task, _report_periods(plan, rep.due), owners, rule)
+        _sync_occurrences(ctx, plan, task, report_periods(plan, rep.due), owners, rule)
     _remove_missing(ctx, plan, wanted)
 
 
@@ -218,7 +218,19 @@ def report_dates_of(plan: Plan) -> tuple[tuple[int, int], ...]:
     return tuple(parse_day_month(r["due"]) for r in plan.reporting)
 
 
-def _report_periods(plan: Plan, due: str) -> list[Period]:
+def schedule_from_json(parts: list[dict[str, Any]]) -> Schedule:
+    """The inverse of schedule_to_json (used by the roll-over)."""
+    kinds = {"Deadline": Deadline, "Recurring": Recurring, "Continuous": Continuous, "OnEvent": OnEvent}
+    built = []
+    for part in parts:
+        fields = {k: v for k, v in part.items() if k != "kind"}
+        if "due" in fields:
+            fields["due"] = date.fromisoformat(fields["due"])
+        built.append(kinds[part["kind"]](**fields))
+    return Schedule(tuple(built))
+
+
+def report_periods(plan: Plan, due: str) -> list[Period]:
     day, month = parse_day_month(due)
     out = []
     for year in range(plan.starts_on.year, plan.ends_on.year + 1):

@@ -9,6 +9,7 @@ email into one digest per recipient.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -77,14 +78,17 @@ def _tasks(session: Session, ids: set[int]) -> dict[int, tuple]:
 
 
 def sweep_once(engine: Engine, *, now: datetime, calendar: WorkCalendar, batch_size: int = 5000,
-               dry_run: bool = False, partition: Partition = Partition()) -> SweepResult:
+               dry_run: bool = False, partition: Partition = Partition(),
+               should_stop: Callable[[], bool] = lambda: False) -> SweepResult:
+    """Sweep every due occurrence; `should_stop` is asked between batches
+    (SIGTERM lets the current batch commit, then stops)."""
     started = time.perf_counter()
     today = local_date(now)
     result = SweepResult(as_of=today.isoformat(), dry_run=dry_run)
     with session_scope(engine, write=False) as session:
         directory = Directory.load(session)
     after = 0
-    while True:
+    while not should_stop():
         with session_scope(engine, write=not dry_run) as session:
             rows = _due_batch(session, today, after, batch_size, partition, lock=not dry_run)
             if not rows:

@@ -11,7 +11,8 @@ from aiosmtpd.handlers import Mailbox
 
 class CaptureServer:
     def __init__(self, maildir: Path, *, host: str = "127.0.0.1", port: int = 8025):
-        maildir.mkdir(parents=True, exist_ok=True)
+        maildir.parent.mkdir(parents=True, exist_ok=True)
+        mailbox.Maildir(str(maildir), create=True)  # makes tmp/ new/ cur/
         self.maildir = maildir
         self.controller = Controller(Mailbox(str(maildir)), hostname=host, port=port)
 

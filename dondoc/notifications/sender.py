@@ -215,10 +215,11 @@ async def _worker(queue: asyncio.Queue, engine: Engine, smtp: SmtpConfig, policy
 
 
 async def drain_async(engine: Engine, *, smtp: SmtpConfig, policy: SendPolicy, worker: str,
-                      clock: Callable[[], datetime], max_batches: int | None = None) -> DrainResult:
+                      clock: Callable[[], datetime], max_batches: int | None = None,
+                      should_stop: Callable[[], bool] = lambda: False) -> DrainResult:
     started, result = time.perf_counter(), DrainResult()
     limiter, batches = RateLimiter(policy.rate_per_s), 0
-    while max_batches is None or batches < max_batches:
+    while (max_batches is None or batches < max_batches) and not should_stop():
         emails = claim(engine, worker=worker, now=clock(), policy=policy)
         if not emails:
             break
@@ -236,8 +237,19 @@ async def drain_async(engine: Engine, *, smtp: SmtpConfig, policy: SendPolicy, w
 
 
 def drain_outbox_once(engine: Engine, *, smtp: SmtpConfig, policy: SendPolicy, worker: str,
-                      clock: Callable[[], datetime], max_batches: int | None = None) -> DrainResult:
-    return asyncio.run(drain_async(engine, smtp=smtp, policy=policy, worker=worker, clock=clock, max_batches=max_batches))
+                      clock: Callable[[], datetime], max_batches: int | None = None,
+                      should_stop: Callable[[], bool] = lambda: False) -> DrainResult:
+    return asyncio.run(drain_async(engine, smtp=smtp, policy=policy, worker=worker, clock=clock,
+                                   max_batches=max_batches, should_stop=should_stop))
+
+
+def retry_failed(engine: Engine, *, now: datetime, ids: list[int] | None = None) -> int:
+    """Put failed emails back in the queue (an admin's decision), attempts reset."""
+    with session_scope(engine) as session:
+        q = update(Email).where(Email.status == "failed")
+        if ids is not None:
+            q = q.where(Email.id.in_(ids))
+        return session.execute(q.values(status="retrying", attempts=0, next_attempt_at=now)).rowcount
 
 
 def outbox_counts(engine: Engine) -> dict[str, int]:

@@ -12,6 +12,7 @@ from typing import Callable
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.rollover import rollover_once
 from dondoc.engine.sweep import Partition, SweepResult, sweep_once
 from dondoc.notifications.compose import MailContext, compose_pending
 from dondoc.notifications.sender import DrainResult, SendPolicy, SmtpConfig, drain_outbox_once
@@ -48,9 +49,10 @@ def worker_id() -> str:
 
 
 def run_sweep(engine: Engine, rt: Runtime, *, now: datetime, dry_run: bool = False,
-              partition: Partition = Partition(), compose: bool = True) -> SweepResult:
+              partition: Partition = Partition(), compose: bool = True,
+              should_stop: Callable[[], bool] = lambda: False) -> SweepResult:
     result = sweep_once(engine, now=now, calendar=WorkCalendar(), dry_run=dry_run, partition=partition,
-                        batch_size=rt.sweep_batch)
+                        batch_size=rt.sweep_batch, should_stop=should_stop)
     if compose and not dry_run:
         result.emails_queued = compose_pending(engine, now=now, mail=rt.mail)
     log.info("sweep as_of=%s looked_at=%d due_soon=%d overdue=%d escalated=%d notifications=%d emails_queued=%d "
@@ -59,12 +61,19 @@ def run_sweep(engine: Engine, rt: Runtime, *, now: datetime, dry_run: bool = Fal
     return result
 
 
-def run_send(engine: Engine, rt: Runtime, *, clock: Callable[[], datetime], max_batches: int | None = None) -> DrainResult:
+def run_send(engine: Engine, rt: Runtime, *, clock: Callable[[], datetime], max_batches: int | None = None,
+             should_stop: Callable[[], bool] = lambda: False) -> DrainResult:
     result = drain_outbox_once(engine, smtp=rt.smtp, policy=rt.send, worker=worker_id(), clock=clock,
-                               max_batches=max_batches)
+                               max_batches=max_batches, should_stop=should_stop)
     log.info("send claimed=%d sent=%d failed=%d retrying=%d duration_s=%.3f", result.claimed, result.sent,
              result.failed, result.retrying, result.duration_s)
     return result
+
+
+def run_rollover(engine: Engine, *, now: datetime) -> int:
+    created = rollover_once(engine, now=now, calendar=WorkCalendar())
+    log.info("rollover created=%d", created)
+    return created
 
 
 def run_weekly_summary(engine: Engine, rt: Runtime, *, now: datetime) -> int:

@@ -104,6 +104,11 @@ class Registry:
     def name(self, agency_id: str) -> str:
         return self.agencies[agency_id].name if agency_id in self.agencies else agency_id
 
+    def starts_a_name(self, text: str) -> bool:
+        """True when some name or alias begins with this text ("các ban, ngành, đoàn thể" ...)."""
+        key = fold(name_key(text))
+        return bool(key) and any(k == key or k.startswith(key + " ") for k in self._folded)
+
     def knows(self, text: str) -> bool:
         """True when the text is a name or alias as written (exact tier only)."""
         return name_key(text) in self._exact

@@ -89,9 +89,10 @@ class _Reader:
         if node.kind != "root" and node.kind != "roman" and not self.bullets_are_tasks(node):
             self.merge_bullets(node)
         children = [c for c in node.children if c.kind != "bullet" or self.bullets_are_tasks(node)]
-        group = []
-        for k, child in enumerate(children, start=1):
-            child_number = f"{number}-{k}" if child.kind == "bullet" else self.number(child, number)
+        group, bullets = [], 0
+        for child in children:
+            bullets += child.kind == "bullet"
+            child_number = f"{number}-{bullets}" if child.kind == "bullet" else self.number(child, number)
             if any(c.kind != "bullet" or self.bullets_are_tasks(child) for c in child.children):
                 self.collect(child, child_number)
                 continue

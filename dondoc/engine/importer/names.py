@@ -87,9 +87,11 @@ def split_names(text: str, registry: Registry) -> list[str]:
             pieces.extend(_split_joined(part))
     merged: list[str] = []
     for piece in pieces:
+        joined = f"{merged[-1]}, {piece}" if merged else piece
         continues = merged and piece[:1].islower() and _open_list(merged[-1], registry)
-        if continues and not is_agency_like(piece) and not registry.knows(piece):
-            merged[-1] = f"{merged[-1]}, {piece}"
+        if (continues and not is_agency_like(piece) and not registry.knows(piece)) or (
+                merged and registry.knows(merged[-1]) and registry.starts_a_name(joined)):
+            merged[-1] = joined
         else:
             merged.append(piece)
     return merged

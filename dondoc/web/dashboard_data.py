@@ -1,0 +1,169 @@
+"""The overdue dashboard's numbers, aggregated in SQL with the same
+as-of semantics as dondoc.engine.reports and lifecycle.standing():
+done counts only if completed by `as_of`; an item finished later was still
+open (and maybe overdue) on that day; cancelled and waived are left out.
+The escalation level is the current one (levels are not kept per day)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Mapping
+from urllib.parse import urlencode
+
+from sqlalchemy import and_, case, func, not_, select
+from sqlmodel import Session
+
+from dondoc.engine.lifecycle import Category
+from dondoc.engine.models import Agency, Occurrence, Plan, Task
+from dondoc.engine.reports import OverdueItem, status_as_of, subtree
+from dondoc.web.scope import Scope
+
+TREND_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Filters:
+    as_of: date
+    plan: str | None = None
+    agency: str | None = None
+    level: str | None = None
+    escalation: int | None = None
+
+    def params(self, **extra: Any) -> dict[str, str]:
+        values = dict(as_of=self.as_of.isoformat(), plan=self.plan, agency=self.agency, level=self.level,
+                      escalation=self.escalation, **extra)
+        return {k: str(v) for k, v in values.items() if v is not None and v != ""}
+
+    def query(self, **extra: Any) -> str:
+        return urlencode(self.params(**extra))
+
+
+def parse_filters(params: Mapping[str, str], today: date) -> Filters:
+    """Raises ValueError (Vietnamese first) on a malformed date or level."""
+    raw = {k: (params.get(k) or "").strip() for k in ("as_of", "plan", "agency", "level", "escalation")}
+    try:
+        as_of = date.fromisoformat(raw["as_of"]) if raw["as_of"] else today
+    except ValueError:
+        raise ValueError(f"Ngày '{raw['as_of']}' cần dạng YYYY-MM-DD / expected YYYY-MM-DD") from None
+    if raw["escalation"] and not raw["escalation"].isdigit():
+        raise ValueError("Cấp đôn đốc phải là số / escalation level must be a number")
+    return Filters(as_of=as_of, plan=raw["plan"] or None, agency=raw["agency"] or None, level=raw["level"] or None,
+                   escalation=int(raw["escalation"]) if raw["escalation"] else None)
+
+
+def _done_by(day: date):  # noqa: ANN202
+    return and_(Occurrence.status == "done", Occurrence.completed_on.is_not(None), Occurrence.completed_on <= day)
+
+
+def _late(day: date):  # noqa: ANN202
+    return and_(_done_by(day), Occurrence.due.is_not(None), Occurrence.completed_on > Occurrence.due)
+
+
+def _overdue(day: date):  # noqa: ANN202
+    return and_(not_(_done_by(day)), Occurrence.on_event == False, Occurrence.due.is_not(None),  # noqa: E712
+                Occurrence.due < day)
+
+
+def _conditions(session: Session, f: Filters, scope: Scope) -> list:
+    conds = [Occurrence.status.not_in(("cancelled", "waived")), scope.where(Occurrence.plan_id)]
+    if f.plan:
+        conds.append(Occurrence.plan_id == f.plan)
+    if f.agency:
+        conds.append(Occurrence.owner_id.in_(sorted(subtree(session, f.agency))))
+    if f.level:
+        conds.append(Agency.level == f.level)
+    if f.escalation is not None:
+        conds.append(Occurrence.escalation_level == f.escalation)
+    return conds
+
+
+def _count(cond) -> Any:  # noqa: ANN001
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    agency_id: str
+    name: str
+    level: str
+    counts: dict[Category, int]
+    oldest: dict | None = None
+
+    @property
+    def overdue(self) -> int:
+        return self.counts[Category.IN_PROGRESS_OVERDUE]
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Done on time over everything whose due date has come: done (on
+        time or late) plus still open past due. None when nothing is due yet."""
+        due = self.counts[Category.DONE_ON_TIME] + self.counts[Category.DONE_LATE] + self.overdue
+        return None if due == 0 else self.counts[Category.DONE_ON_TIME] / due
+
+
+def agency_rows(session: Session, f: Filters, scope: Scope) -> list[AgencyRow]:
+    """Per owner agency: the four categories; ranked from the lowest on-time
+    rate up (who is late comes first), agencies with nothing due yet last."""
+    d = f.as_of
+    q = (select(Agency.id, Agency.name, Agency.level, func.count(Occurrence.id), _count(and_(_done_by(d), not_(_late(d)))),
+                _count(_late(d)), _count(_overdue(d)))
+         .join(Agency, Agency.id == Occurrence.owner_id).where(*_conditions(session, f, scope))
+         .group_by(Agency.id, Agency.name, Agency.level))
+    rows = []
+    for agency_id, name, level, total, on_time, late, overdue in session.execute(q):
+        counts = {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late, Category.IN_PROGRESS_OVERDUE: overdue,
+                  Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue}
+        rows.append(AgencyRow(agency_id, name, level, counts))
+    oldest = oldest_overdue(session, f, scope)
+    rows = [replace(r, oldest=oldest.get(r.agency_id)) for r in rows]
+    return sorted(rows, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0.0, -r.overdue, r.name))
+
+
+def totals(rows: list[AgencyRow]) -> dict[Category, int]:
+    return {c: sum(r.counts[c] for r in rows) for c in Category}
+
+
+def oldest_overdue(session: Session, f: Filters, scope: Scope) -> dict[str, dict]:
+    """Each agency's oldest overdue item on `as_of`."""
+    rank = func.row_number().over(partition_by=Occurrence.owner_id, order_by=(Occurrence.due, Occurrence.id)).label("rn")
+    inner = (select(Occurrence.owner_id, Occurrence.id, Occurrence.due, Occurrence.task_id, rank)
+             .join(Agency, Agency.id == Occurrence.owner_id)
+             .where(*_conditions(session, f, scope), _overdue(f.as_of)).subquery())
+    q = (select(inner.c.owner_id, inner.c.id, inner.c.due, Task.id, Task.number, Task.title)
+         .join(Task, Task.id == inner.c.task_id).where(inner.c.rn == 1))
+    return {owner: dict(occurrence_id=occ_id, due=due, days=(f.as_of - due).days, task_id=task_id, task=number,
+                        title=title)
+            for owner, occ_id, due, task_id, number, title in session.execute(q)}
+
+
+def trend(session: Session, f: Filters, scope: Scope, weeks: int = TREND_WEEKS) -> list[tuple[date, int]]:
+    """Overdue counts as of each of the last `weeks` weeks, ending on `as_of`."""
+    days = [f.as_of - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+    q = (select(*(_count(_overdue(d)) for d in days)).select_from(Occurrence)
+         .join(Agency, Agency.id == Occurrence.owner_id).where(*_conditions(session, f, scope)))
+    return list(zip(days, session.execute(q).one()))
+
+
+def overdue_items(session: Session, f: Filters, scope: Scope, *, limit: int | None = None) -> list[OverdueItem]:
+    """The overdue items of the view, most overdue first (the fields of
+    `dondoc report overdue --format json`)."""
+    q = (select(Occurrence, Task.number, Task.title, Plan.number, Agency.name)
+         .join(Task, Task.id == Occurrence.task_id).join(Plan, Plan.id == Occurrence.plan_id)
+         .join(Agency, Agency.id == Occurrence.owner_id)
+         .where(*_conditions(session, f, scope), _overdue(f.as_of))
+         .order_by(Occurrence.due, Occurrence.plan_id, Task.number, Occurrence.owner_id))
+    if limit:
+        q = q.limit(limit)
+    return [OverdueItem(plan=o.plan_id, plan_number=pn, task=num, title=title, lead=o.owner_id, lead_name=name,
+                        due=o.due.isoformat(), days_overdue=(f.as_of - o.due).days, status=status_as_of(o, f.as_of),
+                        escalation_level=o.escalation_level, period=o.period, occurrence_id=o.id)
+            for o, num, title, pn, name in session.execute(q)]
+
+
+def choices(session: Session, scope: Scope) -> dict[str, list]:
+    """Options of the filter form."""
+    plans = session.execute(select(Plan.id, Plan.number, Plan.title).where(scope.where(Plan.id)).order_by(Plan.id)).all()
+    agencies = session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
+    levels = session.execute(select(Agency.level).distinct().order_by(Agency.level)).scalars().all()
+    top = session.execute(select(func.max(Occurrence.escalation_level))).scalar() or 0
+    return dict(plans=plans, agencies=agencies, levels=levels, escalations=list(range(0, max(top, 3) + 1)))
