@@ -84,7 +84,7 @@ def import_plan_command(
     try:
         result = import_plan(file, agencies=registry, plans=plans)
     except PlanImportError as exc:
-        _fail(str(exc))
+        _fail(f"{file}:{exc.line}: {exc.message}" if exc.line else f"{file}: {exc.message}")
     text = to_yaml(result)
     if out is None:
         typer.echo(text, nl=False)

@@ -8,13 +8,16 @@ Contracts:
   hold no secrets.
 - No deployment concurrency limit: a second sweep or sender at once is harmless
   (SKIP LOCKED, conditional updates), and a leaked slot would stop the schedule.
+- Each deployment is applied on its own rather than through `prefect.deploy()`:
+  with FastAPI 0.154 the server answers 422 to the worker listing that
+  `prefect.deploy()` sends first (`"limit": null`), and that listing only serves
+  a hint to start a worker.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from uuid import UUID
 
-from prefect import deploy
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
@@ -66,5 +69,4 @@ def ensure_process_pool(name: str) -> bool:
 def deploy_all(*, pool: str, partitions: int, schedules: Schedules = Schedules()) -> list[UUID]:
     """Create or update every deployment on `pool` (created first if missing)."""
     ensure_process_pool(pool)
-    return deploy(*deployments(partitions=partitions, schedules=schedules), work_pool_name=pool,
-                  print_next_steps_message=False, ignore_warnings=True)
+    return [d.apply(work_pool_name=pool) for d in deployments(partitions=partitions, schedules=schedules)]

@@ -1,0 +1,185 @@
+"""The JSON API for users (admins, coordinators, their scripts), under /api.
+Same permissions as the pages: a coordinator sees and changes only the plans
+in its scope; anything else answers 404 and changes nothing."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Iterator, Optional
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from sqlalchemy import select
+from sqlmodel import Session
+
+from dondoc.engine.db import session_scope
+from dondoc.engine.lifecycle import Status, TransitionError
+from dondoc.engine.models import Event, Occurrence, Plan, Task
+from dondoc.engine.reports import subtree
+from dondoc.engine.status import StaleUpdate
+from dondoc.web import dashboard_data as dd
+from dondoc.web.actions import ActionError, NotFound, user_change
+from dondoc.web.api_auth import ApiScope, ApiUser
+from dondoc.web.api_schemas import (AgencySummaryOut, EventOut, MeOut, OccurrenceOut, OverdueItemOut, PlanOut,
+                                    StatusChangeIn, SummaryOut, TaskOut)
+from dondoc.web.deps import web
+from dondoc.web.scope import Scope
+
+router = APIRouter(prefix="/api", tags=["api"])
+Limit = Annotated[int, Query(ge=1, le=5000)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+@contextmanager
+def api_errors() -> Iterator[None]:
+    """Domain errors -> HTTP errors with the Vietnamese-first message."""
+    try:
+        yield
+    except NotFound:
+        raise HTTPException(404, "Không tìm thấy / not found") from None
+    except ActionError as exc:
+        raise HTTPException(400, str(exc)) from None
+    except (TransitionError, StaleUpdate) as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+@router.get("/me", response_model=MeOut)
+def me(user: ApiUser) -> MeOut:
+    return MeOut(username=user.username, role=user.role, agency=user.agency_id)
+
+
+@router.get("/plans", response_model=list[PlanOut])
+def list_plans(request: Request, scope: ApiScope) -> list[PlanOut]:
+    with session_scope(web(request).engine, write=False) as session:
+        plans = session.execute(select(Plan).where(scope.where(Plan.id)).order_by(Plan.id)).scalars().all()
+        return [PlanOut.of(p) for p in plans]
+
+
+@router.get("/plans/{plan_id}", response_model=PlanOut)
+def get_plan(request: Request, plan_id: str, scope: ApiScope) -> PlanOut:
+    with session_scope(web(request).engine, write=False) as session:
+        plan = session.get(Plan, plan_id)
+        if plan is None or not scope.allows(plan_id):
+            raise HTTPException(404, "Không có kế hoạch này / no such plan")
+        return PlanOut.of(plan)
+
+
+@router.get("/tasks", response_model=list[TaskOut])
+def list_tasks(request: Request, scope: ApiScope, plan: Optional[str] = None, lead: Optional[str] = None,
+               limit: Limit = 500, offset: Offset = 0) -> list[TaskOut]:
+    q = select(Task).where(scope.where(Task.plan_id)).order_by(Task.plan_id, Task.id).limit(limit).offset(offset)
+    if plan:
+        q = q.where(Task.plan_id == plan)
+    if lead:
+        q = q.where(Task.lead_id == lead)
+    with session_scope(web(request).engine, write=False) as session:
+        return [TaskOut.of(t) for t in session.execute(q).scalars()]
+
+
+@router.get("/tasks/{task_id}", response_model=TaskOut)
+def get_task(request: Request, task_id: int, scope: ApiScope) -> TaskOut:
+    with session_scope(web(request).engine, write=False) as session:
+        task = session.get(Task, task_id)
+        if task is None or not scope.allows(task.plan_id):
+            raise HTTPException(404, "Không có nhiệm vụ này / no such task")
+        return TaskOut.of(task)
+
+
+def _status_filter(status: str | None) -> list[str] | None:
+    if not status:
+        return None
+    if status == "open":
+        return ["not_started", "in_progress", "reported"]
+    if status not in {str(s) for s in Status}:
+        raise HTTPException(400, f"Trạng thái không hợp lệ / unknown status: {status}")
+    return [status]
+
+
+@router.get("/occurrences", response_model=list[OccurrenceOut])
+def list_occurrences(request: Request, scope: ApiScope, plan: Optional[str] = None, task_id: Optional[int] = None,
+                     owner: Optional[str] = None, agency: Annotated[Optional[str], Query(
+                         description="an agency and everything below it")] = None,
+                     status: Annotated[Optional[str], Query(description="a status, or 'open'")] = None,
+                     due_before: Optional[date] = None, due_after: Optional[date] = None,
+                     limit: Limit = 500, offset: Offset = 0) -> list[OccurrenceOut]:
+    ctx = web(request)
+    q = (select(Occurrence, Task).join(Task, Task.id == Occurrence.task_id).where(scope.where(Occurrence.plan_id))
+         .order_by(Occurrence.id).limit(limit).offset(offset))
+    wanted = _status_filter(status)
+    conds = [Occurrence.plan_id == plan if plan else None, Occurrence.task_id == task_id if task_id else None,
+             Occurrence.owner_id == owner if owner else None, Occurrence.status.in_(wanted) if wanted else None,
+             Occurrence.due < due_before if due_before else None, Occurrence.due >= due_after if due_after else None]
+    q = q.where(*(c for c in conds if c is not None))
+    with session_scope(ctx.engine, write=False) as session:
+        if agency:
+            q = q.where(Occurrence.owner_id.in_(sorted(subtree(session, agency))))
+        return [OccurrenceOut.of(o, t, ctx.today()) for o, t in session.execute(q)]
+
+
+def _occurrence(session: Session, occurrence_id: int, scope: Scope) -> tuple[Occurrence, Task]:
+    occ = session.get(Occurrence, occurrence_id)
+    if occ is None or not scope.allows(occ.plan_id):
+        raise HTTPException(404, "Không có kỳ thực hiện này / no such occurrence")
+    return occ, session.get(Task, occ.task_id)
+
+
+@router.get("/occurrences/{occurrence_id}", response_model=OccurrenceOut)
+def get_occurrence(request: Request, occurrence_id: int, scope: ApiScope) -> OccurrenceOut:
+    ctx = web(request)
+    with session_scope(ctx.engine, write=False) as session:
+        return OccurrenceOut.of(*_occurrence(session, occurrence_id, scope), ctx.today())
+
+
+@router.get("/occurrences/{occurrence_id}/events", response_model=list[EventOut])
+def occurrence_events(request: Request, occurrence_id: int, scope: ApiScope) -> list[EventOut]:
+    with session_scope(web(request).engine, write=False) as session:
+        _occurrence(session, occurrence_id, scope)
+        q = select(Event).where(Event.occurrence_id == occurrence_id).order_by(Event.at, Event.id)
+        return [EventOut.of(e) for e in session.execute(q).scalars()]
+
+
+@router.post("/occurrences/{occurrence_id}/status", response_model=OccurrenceOut)
+def change_status(request: Request, occurrence_id: int, body: StatusChangeIn, user: ApiUser,
+                  scope: ApiScope) -> OccurrenceOut:
+    """Any legal transition (set_status checks it); writes an Event with the user as actor."""
+    ctx = web(request)
+    with api_errors(), session_scope(ctx.engine) as session:
+        occ = user_change(session, user=user, scope=scope, occurrence_id=occurrence_id, target=body.status,
+                          now=ctx.now(), note=body.note, evidence_url=body.evidence_url)
+        return OccurrenceOut.of(occ, session.get(Task, occ.task_id), ctx.today())
+
+
+def _report_filters(request: Request, scope: Scope) -> dd.Filters:
+    try:
+        f = dd.parse_filters(request.query_params, web(request).today())
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    if f.plan and not scope.allows(f.plan):
+        raise HTTPException(404, "Không có kế hoạch này / no such plan")
+    return f
+
+
+@router.get("/reports/overdue", response_model=list[OverdueItemOut])
+def report_overdue(request: Request, scope: ApiScope, as_of: Optional[date] = None, plan: Optional[str] = None,
+                   agency: Optional[str] = None, level: Optional[str] = None,
+                   escalation: Optional[int] = None) -> list[OverdueItemOut]:
+    """Overdue items as of a date (default today), most overdue first."""
+    f = _report_filters(request, scope)
+    with session_scope(web(request).engine, write=False) as session:
+        return [OverdueItemOut(**i.as_dict()) for i in dd.overdue_items(session, f, scope)]
+
+
+@router.get("/reports/summary", response_model=SummaryOut)
+def report_summary(request: Request, scope: ApiScope, as_of: Optional[date] = None, plan: Optional[str] = None,
+                   agency: Optional[str] = None, level: Optional[str] = None,
+                   escalation: Optional[int] = None) -> SummaryOut:
+    """The dashboard's numbers: four category totals, agencies ranked, weekly trend."""
+    f = _report_filters(request, scope)
+    with session_scope(web(request).engine, write=False) as session:
+        rows = dd.agency_rows(session, f, scope)
+        series = dd.trend(session, f, scope)
+    agencies = [AgencySummaryOut(agency=r.agency_id, name=r.name, level=r.level,
+                                 counts={str(k): v for k, v in r.counts.items()}, on_time_rate=r.on_time_rate,
+                                 oldest_overdue_occurrence=r.oldest["occurrence_id"] if r.oldest else None,
+                                 oldest_overdue_days=r.oldest["days"] if r.oldest else None) for r in rows]
+    return SummaryOut(as_of=f.as_of, totals={str(k): v for k, v in dd.totals(rows).items()}, agencies=agencies,
+                      trend=[{"as_of": d.isoformat(), "overdue": n} for d, n in series])

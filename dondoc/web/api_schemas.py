@@ -1,0 +1,146 @@
+"""Shapes of the JSON API (what /openapi.json documents)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Optional
+
+from pydantic import BaseModel, Field
+
+from dondoc.engine.lifecycle import standing
+from dondoc.engine.models import Event, Occurrence, Plan, Task
+
+
+class PlanOut(BaseModel):
+    id: str
+    number: str
+    title: str
+    issued_by: str
+    issued_on: date
+    focal: str
+    implements: Optional[str]
+    escalation: str
+    starts_on: date
+    ends_on: date
+    reporting: list[dict[str, Any]]
+    warnings: list[str]
+    active: bool
+
+    @classmethod
+    def of(cls, p: Plan) -> "PlanOut":
+        return cls(id=p.id, number=p.number, title=p.title, issued_by=p.issued_by, issued_on=p.issued_on,
+                   focal=p.focal_id, implements=p.implements, escalation=p.escalation, starts_on=p.starts_on,
+                   ends_on=p.ends_on, reporting=p.reporting, warnings=p.warnings, active=p.active)
+
+
+class TaskOut(BaseModel):
+    id: int
+    plan: str
+    number: str
+    kind: str
+    title: str
+    text: str
+    lead: str
+    support: list[str]
+    timeframe: str
+    due: Optional[date]
+    indicators: list[int]
+    schedule: list[dict[str, Any]]
+    warnings: list[str]
+    removed: bool
+
+    @classmethod
+    def of(cls, t: Task) -> "TaskOut":
+        return cls(id=t.id, plan=t.plan_id, number=t.number, kind=t.kind, title=t.title, text=t.text, lead=t.lead_id,
+                   support=t.support, timeframe=t.timeframe, due=t.due, indicators=t.indicators, schedule=t.schedule,
+                   warnings=t.warnings, removed=t.removed)
+
+
+class OccurrenceOut(BaseModel):
+    id: int
+    plan: str
+    task_id: int
+    task: str = Field(description="task number as written in the plan")
+    title: str
+    owner: str
+    period: str
+    due: Optional[date]
+    on_event: bool
+    status: str
+    reported_on: Optional[date]
+    completed_on: Optional[date]
+    escalation_level: int
+    note: str
+    evidence_url: str
+    category: Optional[str] = Field(description="one of the four report categories today (null if cancelled/waived)")
+    days_overdue: int
+
+    @classmethod
+    def of(cls, o: Occurrence, t: Task, today: date) -> "OccurrenceOut":
+        s = standing(status=o.status, due=o.due, completed_on=o.completed_on, as_of=today)
+        return cls(id=o.id, plan=o.plan_id, task_id=o.task_id, task=t.number, title=t.title, owner=o.owner_id,
+                   period=o.period, due=o.due, on_event=o.on_event, status=o.status, reported_on=o.reported_on,
+                   completed_on=o.completed_on, escalation_level=o.escalation_level, note=o.note,
+                   evidence_url=o.evidence_url, category=str(s.category) if s.category else None,
+                   days_overdue=s.days_overdue)
+
+
+class EventOut(BaseModel):
+    id: int
+    at: datetime
+    actor_kind: str
+    actor: str
+    kind: str
+    before: Optional[dict[str, Any]]
+    after: Optional[dict[str, Any]]
+    note: str
+
+    @classmethod
+    def of(cls, e: Event) -> "EventOut":
+        return cls(id=e.id, at=e.at, actor_kind=e.actor_kind, actor=e.actor, kind=e.kind, before=e.before,
+                   after=e.after, note=e.note)
+
+
+class OverdueItemOut(BaseModel):
+    """The fields of `dondoc report overdue --format json`."""
+
+    plan: str
+    plan_number: str
+    task: str
+    title: str
+    lead: str
+    lead_name: str
+    due: str
+    days_overdue: int
+    status: str
+    escalation_level: int
+    period: str
+    occurrence_id: int
+
+
+class AgencySummaryOut(BaseModel):
+    agency: str
+    name: str
+    level: str
+    counts: dict[str, int]
+    on_time_rate: Optional[float]
+    oldest_overdue_occurrence: Optional[int]
+    oldest_overdue_days: Optional[int]
+
+
+class SummaryOut(BaseModel):
+    as_of: date
+    totals: dict[str, int]
+    agencies: list[AgencySummaryOut]
+    trend: list[dict[str, Any]]
+
+
+class StatusChangeIn(BaseModel):
+    status: str = Field(description="not_started | in_progress | reported | done | cancelled | waived")
+    note: str = ""
+    evidence_url: str = ""
+
+
+class MeOut(BaseModel):
+    username: str
+    role: str
+    agency: Optional[str]

@@ -1,0 +1,115 @@
+"""Admin and leader pages: the overdue dashboard and its exports, a task's
+drill-down, the outbox. Coordinators see the dashboard and tasks of their
+plans; the outbox is for admins."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlmodel import Session
+
+from dondoc.engine.db import session_scope
+from dondoc.engine.lifecycle import Category
+from dondoc.engine.models import Agency, Plan, Task
+from dondoc.engine.outbox_models import Email
+from dondoc.notifications.sender import outbox_counts
+from dondoc.web import dashboard_data as dd
+from dondoc.web.actions import retry_email
+from dondoc.web.charts import bar_chart, line_chart
+from dondoc.web.deps import AdminDep, PageError, ScopeDep, UserDep, csrf_protect, web
+from dondoc.web.export import dashboard_xlsx, items_csv
+from dondoc.web.render import page
+from dondoc.web.scope import Scope
+from dondoc.web.task_data import task_view
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+SHOWN_ITEMS = 200
+CHART_AGENCIES = 15
+EXPORT_LIMIT = 1_000_000
+OUTBOX_STATUSES = ("queued", "sending", "retrying", "sent", "failed")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filters(request: Request, session: Session, scope: Scope) -> dd.Filters:
+    try:
+        f = dd.parse_filters(request.query_params, web(request).today())
+    except ValueError as exc:
+        raise PageError(400, str(exc)) from None
+    if f.plan and (session.get(Plan, f.plan) is None or not scope.allows(f.plan)):
+        raise PageError(404, "Không có kế hoạch này / no such plan")
+    if f.agency and session.get(Agency, f.agency) is None:
+        raise PageError(404, "Không có cơ quan này / no such agency")
+    return f
+
+
+def _charts(rows: list[dd.AgencyRow], series: list) -> dict:
+    late = sorted((r for r in rows if r.overdue), key=lambda r: (-r.overdue, r.name))[:CHART_AGENCIES]
+    return dict(bars=bar_chart([(r.name, r.overdue) for r in late]), line=line_chart(series))
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, user: UserDep, scope: ScopeDep) -> Response:
+    with session_scope(web(request).engine, write=False) as session:
+        f = _filters(request, session, scope)
+        rows = dd.agency_rows(session, f, scope)
+        series = dd.trend(session, f, scope)
+        items = dd.overdue_items(session, f, scope, limit=SHOWN_ITEMS)
+        options = dd.choices(session, scope)
+    totals = dd.totals(rows)
+    return page(request, "dashboard.html", dict(f=f, rows=rows, totals=totals, categories=list(Category), items=items,
+                                                series=series, options=options, shown=SHOWN_ITEMS,
+                                                **_charts(rows, series)))
+
+
+@router.get("/dashboard.csv")
+def dashboard_csv(request: Request, user: UserDep, scope: ScopeDep) -> Response:
+    with session_scope(web(request).engine, write=False) as session:
+        f = _filters(request, session, scope)
+        items = dd.overdue_items(session, f, scope, limit=EXPORT_LIMIT)
+    return Response(items_csv(items), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="qua-han-{f.as_of.isoformat()}.csv"'})
+
+
+@router.get("/dashboard.xlsx")
+def dashboard_export_xlsx(request: Request, user: UserDep, scope: ScopeDep) -> Response:
+    with session_scope(web(request).engine, write=False) as session:
+        f = _filters(request, session, scope)
+        rows = dd.agency_rows(session, f, scope)
+        items = dd.overdue_items(session, f, scope, limit=EXPORT_LIMIT)
+    body = dashboard_xlsx(f, dd.totals(rows), rows, items)
+    return Response(body, media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="qua-han-{f.as_of.isoformat()}.xlsx"'})
+
+
+@router.get("/tasks/{task_id}")
+def task_page(request: Request, task_id: int, user: UserDep, scope: ScopeDep) -> Response:
+    ctx = web(request)
+    with session_scope(ctx.engine, write=False) as session:
+        task = session.get(Task, task_id)
+        if task is None or not scope.allows(task.plan_id):
+            raise PageError(404, "Không có nhiệm vụ này / no such task")
+        view = task_view(session, task, ctx.today())
+    return page(request, "task.html", dict(today=ctx.today(), **view))
+
+
+@router.get("/outbox")
+def outbox(request: Request, user: AdminDep, status: str = "") -> Response:
+    if status and status not in OUTBOX_STATUSES:
+        raise PageError(400, "Trạng thái thư không hợp lệ / unknown email status")
+    ctx = web(request)
+    q = select(Email).order_by(Email.id.desc()).limit(200)
+    if status:
+        q = q.where(Email.status == status)
+    with session_scope(ctx.engine, write=False) as session:
+        emails = session.execute(q).scalars().all()
+    return page(request, "outbox.html", dict(emails=emails, counts=outbox_counts(ctx.engine), status=status,
+                                             statuses=OUTBOX_STATUSES, retried=request.query_params.get("retried")))
+
+
+@router.post("/outbox/{email_id}/retry")
+def outbox_retry(request: Request, email_id: int, user: AdminDep) -> Response:
+    ctx = web(request)
+    with session_scope(ctx.engine) as session:
+        if not retry_email(session, email_id=email_id, user=user, now=ctx.now()):
+            raise PageError(409, "Thư này không ở trạng thái lỗi / this email has not failed")
+    return RedirectResponse(f"/outbox?status=failed&retried={email_id}", status_code=303)
