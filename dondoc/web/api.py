@@ -84,7 +84,7 @@ def get_task(request: Request, task_id: int, scope: ApiScope) -> TaskOut:
         return TaskOut.of(task)
 
 
-def _status_filter(status: str | None) -> list[str] | None:
+def status_filter(status: str | None) -> list[str] | None:
     if not status:
         return None
     if status == "open":
@@ -104,7 +104,7 @@ def list_occurrences(request: Request, scope: ApiScope, plan: Optional[str] = No
     ctx = web(request)
     q = (select(Occurrence, Task).join(Task, Task.id == Occurrence.task_id).where(scope.where(Occurrence.plan_id))
          .order_by(Occurrence.id).limit(limit).offset(offset))
-    wanted = _status_filter(status)
+    wanted = status_filter(status)
     conds = [Occurrence.plan_id == plan if plan else None, Occurrence.task_id == task_id if task_id else None,
              Occurrence.owner_id == owner if owner else None, Occurrence.status.in_(wanted) if wanted else None,
              Occurrence.due < due_before if due_before else None, Occurrence.due >= due_after if due_after else None]

@@ -30,8 +30,8 @@ class Filters:
     escalation: int | None = None
 
     def params(self, **extra: Any) -> dict[str, str]:
-        values = dict(as_of=self.as_of.isoformat(), plan=self.plan, agency=self.agency, level=self.level,
-                      escalation=self.escalation, **extra)
+        values = {**dict(as_of=self.as_of.isoformat(), plan=self.plan, agency=self.agency, level=self.level,
+                         escalation=self.escalation), **extra}
         return {k: str(v) for k, v in values.items() if v is not None and v != ""}
 
     def query(self, **extra: Any) -> str:

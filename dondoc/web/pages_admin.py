@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from dondoc.engine.db import session_scope
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.models import Agency, Plan, Task
+from dondoc.engine.models import Agency, Occurrence, Plan, Task
 from dondoc.engine.outbox_models import Email
 from dondoc.notifications.sender import outbox_counts
 from dondoc.web import dashboard_data as dd
@@ -90,6 +90,15 @@ def task_page(request: Request, task_id: int, user: UserDep, scope: ScopeDep) ->
             raise PageError(404, "Không có nhiệm vụ này / no such task")
         view = task_view(session, task, ctx.today())
     return page(request, "task.html", dict(today=ctx.today(), **view))
+
+
+@router.get("/occurrences/{occurrence_id}")
+def occurrence_page(request: Request, occurrence_id: int, user: UserDep, scope: ScopeDep) -> Response:
+    with session_scope(web(request).engine, write=False) as session:
+        occ = session.get(Occurrence, occurrence_id)
+        if occ is None or not scope.allows(occ.plan_id):
+            raise PageError(404, "Không có nhiệm vụ này / no such item")
+    return RedirectResponse(f"/tasks/{occ.task_id}#occ-{occ.id}", status_code=303)
 
 
 @router.get("/outbox")

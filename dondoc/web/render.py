@@ -13,11 +13,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from dondoc.engine.calendar import VN_TZ, format_vi
 from dondoc.engine.lifecycle import CATEGORY_VI, STATUS_VI
+from dondoc.web import labels
 from dondoc.web.deps import csrf_for
 from dondoc.web.i18n import LANG_COOKIE, pick_lang, translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-SCHEDULE_VI = {"month": "hằng tháng", "quarter": "hằng quý", "half_year": "6 tháng", "year": "hằng năm"}
 
 
 def vi_date(value: date | str | None) -> str:
@@ -47,7 +47,7 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(vi_date=vi_date, vi_datetime=vi_datetime, percent=percent, safe_url=safe_url)
     env.globals.update(STATUS_VI={str(k): v for k, v in STATUS_VI.items()},
-                       CATEGORY_VI={str(k): v for k, v in CATEGORY_VI.items()}, SCHEDULE_VI=SCHEDULE_VI)
+                       CATEGORY_VI={str(k): v for k, v in CATEGORY_VI.items()}, **labels.ALL)
     return env
 
 

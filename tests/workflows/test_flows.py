@@ -24,7 +24,7 @@ LOADED_AT = datetime(2023, 5, 20, 1, 0, tzinfo=UTC)
 NOW = "2023-06-01T07:30"  # a Thursday morning in Asia/Ho_Chi_Minh, two weeks after loading
 ADMIN = "lanhdao@nghean.example.vn"
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
+pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 
 
 def example_database(url: str):

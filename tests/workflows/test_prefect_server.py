@@ -72,10 +72,20 @@ def _scheduled_runs(client, deployment_id) -> list:  # noqa: ANN001
     from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowRunFilter,
                                                 FlowRunFilterState, FlowRunFilterStateType)
     from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort
 
+    # limit and sort given: Prefect's client sends null for them otherwise, which FastAPI >= 0.151 refuses (422)
     return client.read_flow_runs(
         deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
-        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))))
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
+        sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=200)
+
+
+def _schedules(deployment_id) -> list:  # noqa: ANN001
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_deployment(deployment_id).schedules
 
 
 def _local_starts(api_url: str, deployment_ids: list, timeout_s: float = 120) -> list[list[datetime]]:
@@ -102,6 +112,8 @@ def test_prefects_scheduler_creates_runs_at_the_deployments_cron_times_in_vietna
     with prefect_server(tmp_path / "prefect-home") as url:
         with temporary_settings({PREFECT_API_URL: url}):
             ids = deploy_all(pool=POOL, partitions=3)
+            assert deploy_all(pool=POOL, partitions=3) == ids  # a redeploy updates in place
+            assert [len(_schedules(d)) for d in ids] == [1, 1, 1]
         started = time.perf_counter()
         sweep, send, summary = _local_starts(url, ids)
         TIMINGS["first_scheduled_runs_s"] = round(time.perf_counter() - started, 2)

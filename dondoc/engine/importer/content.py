@@ -121,7 +121,8 @@ class _Reader:
             for kinds in (_LEAD, _TIME):
                 if kinds[0] in item.fields:
                     continue
-                heading = next((a for a in item.node.ancestors() if kinds[0] in _first_fields(self.fields[id(a)])), None)
+                heading = next((a for a in item.node.ancestors()
+                                if kinds[0] in _first_fields(self.fields.get(id(a), []))), None)
                 if heading is not None:
                     source = _Item(heading, heading.label, [], _first_fields(self.fields[id(heading)]))
                     self._copy(item, source, kinds, f"ghi ở mục {heading.label or 'cha'}")

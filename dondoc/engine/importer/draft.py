@@ -18,7 +18,7 @@ from dondoc.engine.importer.agencies import HOW_VI, Registry
 from dondoc.engine.importer.header import Header
 from dondoc.engine.importer.names import NameRef, resolve
 from dondoc.engine.importer.regime import Regime
-from dondoc.engine.importer.tasks import Found, Note, Signal, Task
+from dondoc.engine.importer.tasks import Found, Signal, Task
 from dondoc.engine.importer.text import SourceText
 from dondoc.engine.importer.vn import fold, folded_key, slug
 from dondoc.engine.timeframes import Continuous, Deadline, OnEvent, Recurring, Schedule, TimeframeError, parse_timeframe
@@ -69,6 +69,7 @@ class ProposedAgency:
     source: str
     used_by: tuple[str, ...]
     reason: str
+    aliases: tuple[str, ...] = ()           # other spellings met in the document
 
 
 @dataclass(frozen=True)
@@ -135,15 +136,25 @@ class _Ids:
             return None, [Review(role, where, f"“{ref.text}” khớp nhiều cơ quan ({', '.join(ref.candidates)}): chọn một")]
         return self._propose(ref, where, user, role)
 
+    def _same_proposal(self, text: str) -> str | None:
+        """A name already proposed under another spelling ("Công chức văn hóa" ~ "Công chức văn hóa – xã hội")."""
+        rows = [{"id": key, "name": p["name"], "aliases": p["aliases"]} for key, p in self.proposals.items()]
+        found = Registry(rows).match(text) if rows else None
+        return found.agency_id if found and found.agency_id and not fold(text).startswith("cac ") else None
+
     def _propose(self, ref: NameRef, where: str, user: str, role: str) -> tuple[str, list[Review]]:
         key = folded_key(ref.text)
+        if key not in self.proposals and (same := self._same_proposal(ref.text)):
+            self.proposals[same]["aliases"].append(ref.text)
+            key = same
         if key not in self.proposals:
             base = slug(ref.text) + (f"-{slug(self.place)}" if self.place and slug(self.place) not in slug(ref.text) else "")
             taken = set(self.registry.agencies) | {p["id"] for p in self.proposals.values()}
             new_id = base if base not in taken else next(f"{base}-{n}" for n in range(2, 999) if f"{base}-{n}" not in taken)
             group = ref.how == "group" or fold(ref.text).startswith("cac ")
-            self.proposals[key] = {"id": new_id, "name": ref.text, "level": "group" if group else _level(ref.text),
-                                   "source": where, "used_by": [], "group": group}
+            name = ref.text[:1].upper() + ref.text[1:]
+            self.proposals[key] = {"id": new_id, "name": name, "level": "group" if group else _level(ref.text),
+                                   "source": where, "used_by": [], "group": group, "aliases": []}
         proposal = self.proposals[key]
         proposal["used_by"].append(user)
         kind = "một nhóm cơ quan chung, " if proposal["group"] else ""
@@ -245,8 +256,9 @@ def _issuer(header: Header, ids: _Ids) -> tuple[str | None, list[Review]]:
     if not header.issuer:
         return None, [Review("issued_by", "", "Không xác định được cơ quan ban hành: hãy điền issued_by")]
     refs = resolve(header.issuer, ids.registry, home=header.home)
-    if refs and refs[0].kind != "agency" and header.place:
-        refs = resolve(f"{header.issuer} {header.place}", ids.registry, home=header.home) or refs
+    if refs and refs[0].kind != "agency" and header.place and fold(header.place) not in fold(header.issuer):
+        with_place = resolve(f"{header.issuer} {header.place}", ids.registry, home=header.home)
+        refs = with_place if with_place and with_place[0].kind == "agency" else refs
     issuer, reviews = ids.id_of(refs[0] if refs else None, line=header.issuer_line, user="issued_by", role="issued_by")
     if header.issuer_how == "signature":
         reviews.append(Review("issued_by", where, f"Cơ quan ban hành suy ra từ chữ ký (“{header.issuer}”) — kiểm tra lại"))
@@ -321,6 +333,7 @@ def build_draft(source: SourceText, header: Header, found: Found, regime: Regime
                      imp.number if imp else None, reporting, default, tasks, tuple(review),
                      regime.onward if regime else None)
     proposals = tuple(ProposedAgency(p["id"], p["name"], p["level"], p["source"], tuple(dict.fromkeys(p["used_by"])),
-                                     "nhóm cơ quan chung chưa có trong danh mục" if p["group"] else "chưa có trong danh mục")
+                                     "nhóm cơ quan chung chưa có trong danh mục" if p["group"] else "chưa có trong danh mục",
+                                     tuple(dict.fromkeys(a for a in p["aliases"] if a != p["name"])))
                       for p in ids.proposals.values())
     return ImportResult(source.name, plan, proposals, tuple(sorted(ids.matched)), len(ids.fuzzy))

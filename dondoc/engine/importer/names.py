@@ -81,10 +81,15 @@ def _open_list(previous: str, registry: Registry) -> bool:
 
 
 def split_names(text: str, registry: Registry) -> list[str]:
-    pieces: list[str] = []
+    """Names in a list; ";" ends a phrase, so nothing is merged across it."""
+    out: list[str] = []
     for chunk in re.split(r"\s*;\s*", tidy(text)):
-        for part in re.split(r"\s*,\s*", chunk):
-            pieces.extend(_split_joined(part))
+        pieces = [p for part in re.split(r"\s*,\s*", chunk) for p in _split_joined(part)]
+        out.extend(_merge(pieces, registry))
+    return out
+
+
+def _merge(pieces: list[str], registry: Registry) -> list[str]:
     merged: list[str] = []
     for piece in pieces:
         joined = f"{merged[-1]}, {piece}" if merged else piece

@@ -52,7 +52,7 @@ def to_dict(result: ImportResult) -> dict[str, Any]:
     out: dict[str, Any] = {"plans": [plan_dict(result.plan)]}
     if result.proposed_agencies:
         out["proposed_agencies"] = [
-            {"id": p.id, "name": p.name, "level": p.level, "parent": None, "email": None,
+            {"id": p.id, "name": p.name, "level": p.level, "parent": None, "email": None, "aliases": list(p.aliases),
              "source": p.source, "used_by": list(p.used_by), "reason": p.reason}
             for p in result.proposed_agencies]
     return out

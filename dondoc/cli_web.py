@@ -1,0 +1,67 @@
+"""Commands for web accounts: `dondoc user add` and `dondoc token create`.
+Register with `app.add_typer(web_app)` (no name: the groups join the top level)."""
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from dondoc import clock
+from dondoc.engine.db import get_engine, migrate, session_scope
+from dondoc.settings import load_settings
+from dondoc.web.users import UserError, create_token, create_user
+
+web_app = typer.Typer(no_args_is_help=True)
+user_app = typer.Typer(help="Người dùng trang quản trị / web users", no_args_is_help=True)
+token_app = typer.Typer(help="Mã truy cập API / API tokens", no_args_is_help=True)
+web_app.add_typer(user_app, name="user")
+web_app.add_typer(token_app, name="token")
+
+
+def _engine():  # noqa: ANN202
+    engine = get_engine(load_settings().database_url)
+    migrate(engine)
+    return engine
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("add")
+def user_add(username: Annotated[str, typer.Argument(help="Tên đăng nhập / username")],
+             role: Annotated[str, typer.Option(help="admin | coordinator")],
+             agency: Annotated[Optional[str], typer.Option(help="Mã cơ quan điều phối (coordinator) / agency id")] = None,
+             password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                          help="Đọc mật khẩu từ stdin / read the password from stdin")] = False,
+             ) -> None:
+    """Tạo người dùng (mật khẩu băm argon2) / create a user."""
+    password = _password(password_stdin)
+    try:
+        with session_scope(_engine()) as session:
+            user = create_user(session, username=username, password=password, role=role, agency_id=agency,
+                               now=clock.now())
+            summary = f"{user.username} ({user.role}{', ' + user.agency_id if user.agency_id else ''})"
+    except UserError as exc:
+        _fail(str(exc))
+    typer.echo(f"Đã tạo người dùng / user created: {summary}")
+
+
+@token_app.command("create")
+def token_create(username: Annotated[str, typer.Argument(help="Tên đăng nhập / username")],
+                 name: Annotated[str, typer.Option(help="Ghi chú cho mã / a label")] = "") -> None:
+    """Tạo mã truy cập API (chỉ hiện một lần) / create an API token (shown once)."""
+    try:
+        with session_scope(_engine()) as session:
+            token = create_token(session, username=username, now=clock.now(), name=name)
+    except UserError as exc:
+        _fail(str(exc))
+    typer.echo(token)

@@ -1,0 +1,64 @@
+"""The FastAPI application: HTML pages (Vietnamese first, no JavaScript
+needed) and the JSON API under /api. Settings and the engine come from the
+caller; the clock is dondoc.clock unless a test freezes it."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from dondoc import clock as default_clock
+from dondoc.settings import Settings
+from dondoc.web import api, api_agency, pages_admin, pages_agency, pages_auth, pages_plans
+from dondoc.web.deps import LoginRequired, PageError, WebContext
+from dondoc.web.render import page
+
+STATIC = Path(__file__).resolve().parent / "static"
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                               "script-src 'self'; frame-ancestors 'none'; form-action 'self'"}
+
+
+def create_app(settings: Settings, engine: Engine, *, clock: Callable[[], datetime] = default_clock.now) -> FastAPI:
+    app = FastAPI(title="dondoc API", version="1", docs_url=None, redoc_url=None,
+                  description="Theo dõi, đôn đốc thực hiện kế hoạch / plan tracking and follow-up. All paths under /api.")
+    app.state.web = WebContext(settings=settings, engine=engine, clock=clock)
+    for module in (pages_auth, pages_admin, pages_plans, pages_agency, api, api_agency):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _handlers(app)
+    app.middleware("http")(_security_headers)
+    return app
+
+
+async def _security_headers(request: Request, call_next) -> Response:  # noqa: ANN001
+    response = await call_next(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(exc.next_url, safe='')}", status_code=303)
+
+    @app.exception_handler(PageError)
+    async def page_error(request: Request, exc: PageError) -> Response:
+        return page(request, "error.html", dict(status_code=exc.status_code, message=exc.message),
+                    status_code=exc.status_code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api") or exc.status_code != 404:
+            return await http_exception_handler(request, exc)
+        return page(request, "error.html", dict(status_code=404, message="Không tìm thấy trang / page not found"),
+                    status_code=404)

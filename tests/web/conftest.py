@@ -1,0 +1,89 @@
+"""Web fixtures: the example plans loaded, three personas, an app with a
+frozen clock, and clients that log in the way a browser does."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.config import read_config
+from dondoc.engine.db import session_scope
+from dondoc.engine.loader import apply_config
+from dondoc.settings import Settings
+from dondoc.web.app import create_app
+from dondoc.web.users import create_token, create_user
+from tests.conftest import CONFIG
+
+LOADED_AT = datetime(2023, 5, 20, 1, 0, tzinfo=UTC)
+NOW = datetime(2023, 6, 1, 2, 0, tzinfo=UTC)  # 09:00 on 1 June 2023 in Vietnam
+SECRET = "test-secret-for-the-web-suite"
+PASSWORD = "mat-khau-du-dai-2023"
+COMMUNE = "thanh-linh-2023-tre-em"
+PROVINCE = "nghe-an-2021-192"
+# Personas: Lan is the admin at the People's Committee office; Hoa is the
+# commune's social-policy official (focal of the commune plan); Minh works at
+# the provincial Department of Labour (focal of the province plan).
+PERSONAS = {"lan": ("admin", None), "hoa": ("coordinator", "cong-chuc-chinh-sach-thanh-linh"),
+            "minh": ("coordinator", "so-ldtbxh-nghe-an")}
+
+
+def load_examples(engine) -> None:
+    with session_scope(engine) as s:
+        apply_config(s, read_config([CONFIG]), now=LOADED_AT, calendar=WorkCalendar())
+
+
+def add_personas(engine) -> None:
+    with session_scope(engine) as s:
+        for username, (role, agency) in PERSONAS.items():
+            create_user(s, username=username, password=PASSWORD, role=role, agency_id=agency, now=NOW)
+
+
+def settings_for(db_url: str, base_url: str = "http://testserver") -> Settings:
+    return Settings(database_url=db_url, secret_key=SECRET, base_url=base_url)
+
+
+@pytest.fixture
+def loaded(engine):
+    load_examples(engine)
+    add_personas(engine)
+    return engine
+
+
+@pytest.fixture
+def app(loaded, db_url):
+    return create_app(settings_for(db_url), loaded, clock=lambda: NOW)
+
+
+@pytest.fixture
+def anon(app) -> TestClient:
+    return TestClient(app)
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
+    form = client.get("/login")
+    response = client.post("/login", data={"username": username, "password": password, "csrf": csrf_of(form.text),
+                                           "next": "/dashboard"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client
+
+
+@pytest.fixture
+def as_user(app):
+    def make(username: str) -> TestClient:
+        return login(TestClient(app), username)
+    return make
+
+
+@pytest.fixture
+def token_for(loaded):
+    def make(username: str) -> dict[str, str]:
+        with session_scope(loaded) as s:
+            return {"Authorization": f"Bearer {create_token(s, username=username, now=NOW)}"}
+    return make
