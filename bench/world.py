@@ -57,7 +57,8 @@ COMMUNE_UNITS = (
     ("truong-thcs", "Trường THCS", "commune_unit"), ("doan-tn", "Đoàn Thanh niên", "commune_unit"),
     ("hoi-pn", "Hội Liên hiệp Phụ nữ", "commune_unit"),
 )
-SCHOOL_BRANCH_EVERY = 3  # one commune in three has a school branch under its primary school (depth 3)
+SCHOOL_BRANCH_EVERY = 3  # one commune in three has a school branch under its primary school (depth 3);
+# elsewhere the branch's tasks fall to the primary school itself
 
 SYLLABLES_A = ("An", "Bình", "Thanh", "Phú", "Tân", "Hòa", "Long", "Đông", "Xuân", "Hưng", "Minh", "Quang", "Vĩnh",
                "Trung", "Nam", "Bắc", "Phước", "Thạnh", "Đức", "Kim")
@@ -109,6 +110,8 @@ COMMUNE_TASKS = (
     ("Theo dõi trẻ mầm non trong chương trình {t}", "Hằng quý", ("quarter",), "truong-mn", ("tram-y-te",)),
     ("Đánh giá kết quả {t} ở trường THCS", "Định kỳ 6 tháng", ("half",), "truong-thcs", ()),
     ("Cập nhật cơ sở dữ liệu {t} lên hệ thống", "Quý II/2026", ("deadline", "2026-06-30"), "cc-vptk", ()),
+    ("Tổ chức hoạt động {t} tại điểm trường", "Hằng quý", ("quarter",), "diem-truong", ("truong-th",)),
+    ("Tọa đàm về {t} nhân ngày Phụ nữ Việt Nam", "trước ngày 28/10", ("deadline", "2025-10-28"), "hoi-pn", ()),
 )
 PROVINCE_TASKS = (
     ("Hướng dẫn các xã triển khai {t}", "Quý IV/2025", ("deadline", "2025-12-31"), "focal", ()),
@@ -123,6 +126,7 @@ PROVINCE_TASKS = (
     ("Vận động đoàn viên, thanh niên tham gia {t}", "Tháng 10/2025", ("deadline", "2025-10-31"), "tinh-doan", ()),
     ("Giám sát việc thực hiện {t}", "Định kỳ 6 tháng", ("half",), "mttq", ()),
     ("Kiện toàn bộ máy làm công tác {t}", "Tháng 12/2025", ("deadline", "2025-12-31"), "so-noi-vu", ()),
+    ("Sơ kết 10 tháng thực hiện {t}", "trước ngày 28/10", ("deadline", "2025-10-28"), "focal", ()),
 )
 REPORTING = (("Báo cáo 6 tháng", "10/05"), ("Báo cáo năm", "10/11"))
 

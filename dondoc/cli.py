@@ -214,7 +214,15 @@ def report_overdue(as_of: Annotated[Optional[str], typer.Option("--as-of", help=
 
 
 def main() -> None:
-    from dondoc import cli_ops  # noqa: F401  (registers the operational commands)
-
+    register()
     app()
+
+
+def register() -> None:
+    """Attach the commands that live in other modules (imported lazily so
+    that `dondoc --help` stays fast)."""
+    from dondoc import cli_ops  # noqa: F401  (registers the operational commands)
+    from dondoc.cli_import import import_plan_command
+
+    app.command("import-plan")(import_plan_command)
 

@@ -14,6 +14,7 @@ from itertools import groupby
 from typing import Any, Iterable
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.calendar import local_date
@@ -92,6 +93,14 @@ def _write_email(engine: Engine, recipient: str, agency: Agency, rows: list, *, 
     rendered = render(kind, agency.language, ctx)
     ids = [r.id for r in rows]
     key = "digest-" + hashlib.sha256(f"{recipient}:{','.join(map(str, ids))}".encode()).hexdigest()[:32]
+    try:
+        return _insert_email(engine, key, kind, recipient, agency, rendered, ids, now)
+    except IntegrityError:  # a concurrent composer wrote this very digest first
+        return 0
+
+
+def _insert_email(engine: Engine, key: str, kind: str, recipient: str, agency: Agency, rendered, ids: list[int],  # noqa: ANN001
+                  now: datetime) -> int:
     with session_scope(engine) as session:
         email = Email(key=key, kind=kind, recipient=recipient, to_addrs=[_address(agency, recipient)],
                       subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +15,9 @@ from dondoc.engine.db import session_scope
 from dondoc.engine.loader import apply_config
 from dondoc.settings import Settings
 from dondoc.web.app import create_app
-from dondoc.web.users import create_token, create_user
+from dondoc.web.models import User
+from dondoc.web.security import hash_password
+from dondoc.web.users import create_token
 from tests.conftest import CONFIG
 
 LOADED_AT = datetime(2023, 5, 20, 1, 0, tzinfo=UTC)
@@ -35,10 +38,16 @@ def load_examples(engine) -> None:
         apply_config(s, read_config([CONFIG]), now=LOADED_AT, calendar=WorkCalendar())
 
 
+@lru_cache(maxsize=1)
+def password_hash() -> str:
+    """Hashed once per run: argon2 is slow on purpose."""
+    return hash_password(PASSWORD)
+
+
 def add_personas(engine) -> None:
     with session_scope(engine) as s:
         for username, (role, agency) in PERSONAS.items():
-            create_user(s, username=username, password=PASSWORD, role=role, agency_id=agency, now=NOW)
+            s.add(User(username=username, password_hash=password_hash(), role=role, agency_id=agency, created_at=NOW))
 
 
 def settings_for(db_url: str, base_url: str = "http://testserver") -> Settings:

@@ -28,7 +28,7 @@ from dondoc.engine.importer.tasks import Context, Found, Note, Signal, Task, mak
 from dondoc.engine.importer.vn import fold
 
 _NOT_DUTIES = ("kinh phi", "che do bao cao", "che do thong tin bao cao", "bao cao dinh ky")
-_LETTERS = "abcdefghiklmnopqrstuvxy"
+_LETTERS = "abcdđeghiklmnopqrstuvxy"          # the Vietnamese order: d, đ, e, g
 
 
 def _units(heading: Node, rest: str) -> list[tuple[str, str, int, bool]]:
