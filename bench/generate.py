@@ -28,7 +28,7 @@ from sqlalchemy import text
 from bench.geography import AGENCY_COLUMNS, Province, build, split
 from bench.periods import periods, state_after_last_sweep
 from bench.store import Db, Loader, fresh
-from bench.world import (AREAS, COMMUNE_TASKS, LAST_SWEEP, OCCURRENCES_PER_AREA, POLICIES, PROVINCE_TASKS, REPORTING,
+from bench.world import (AREAS, COMMUNE_TASKS, COMMUNE_UNITS, TASKS_PER_COMMUNE_PLAN, VARIANTS, LAST_SWEEP, OCCURRENCES_PER_AREA, POLICIES, PROVINCE_TASKS, REPORTING,
                          SPAN, TODAY, VN_TZ, Area)
 from dondoc.engine.db import get_engine
 
@@ -161,8 +161,22 @@ class _Planner:
         plan_id = f"{area.slug}-{units['ubnd']}"
         self._plan(plan_id, f"{k + 1}/KH-UBND", f"Kế hoạch thực hiện {area.topic} năm 2025-2026 xã", units["ubnd"],
                    who["focal"], f"{area.slug}-{p.slug}", "commune", "leads")
-        leads = sorted({who.get(t[3]) or who["truong-th"] for t in COMMUNE_TASKS})
-        self._tasks(plan_id, "commune", area.topic, COMMUNE_TASKS, who, leads)
+        catalogue = _cycled(COMMUNE_TASKS, TASKS_PER_COMMUNE_PLAN)
+        leads = sorted({who.get(t[3]) or who["truong-th"] for t in catalogue})
+        self._tasks(plan_id, "commune", area.topic, catalogue, who, leads)
+
+
+def _cycled(catalogue: tuple, count: int) -> tuple:
+    """`count` task templates: the catalogue, then variants of it with the lead
+    passed round the commune units."""
+    roles = [role for role, _, _ in COMMUNE_UNITS]
+    out = []
+    for i in range(count):
+        title, timeframe, rec, lead, support = catalogue[i % len(catalogue)]
+        if i >= len(catalogue):
+            title, lead = f"{title} {VARIANTS[(i // len(catalogue) - 1) % len(VARIANTS)]}", roles[i % len(roles)]
+        out.append((title, timeframe, rec, lead, support))
+    return tuple(out)
 
 
 def design(shape: Shape) -> Design:

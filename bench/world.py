@@ -128,6 +128,8 @@ PROVINCE_TASKS = (
     ("Kiện toàn bộ máy làm công tác {t}", "Tháng 12/2025", ("deadline", "2025-12-31"), "so-noi-vu", ()),
     ("Sơ kết 10 tháng thực hiện {t}", "trước ngày 28/10", ("deadline", "2025-10-28"), "focal", ()),
 )
+TASKS_PER_COMMUNE_PLAN = 40  # DESIGN.md: ~40 tasks per commune; the catalogue is cycled with these variants
+VARIANTS = ("ở thôn, bản, tổ dân phố", "trong trường học", "cho nhóm yếu thế")
 REPORTING = (("Báo cáo 6 tháng", "10/05"), ("Báo cáo năm", "10/11"))
 
 POLICIES = {

@@ -33,6 +33,7 @@ def _prepare_database() -> None:
 @prefect_app.command("deploy")
 def deploy_cmd(pool: Annotated[str, typer.Option(help="Work pool (kiểu process), tạo nếu chưa có")] = "dondoc",
                partitions: Annotated[int, typer.Option(min=1, max=256, help="Số phần rà soát song song")] = 4,
+               spread: Annotated[bool, typer.Option(help="Chia các phần cho mọi worker / slices as runs on any worker")] = True,
                sweep_cron: Annotated[str, typer.Option(help=SCHEDULE_HELP)] = "30 7 * * 1-5",
                send_cron: Annotated[str, typer.Option(help=SCHEDULE_HELP)] = "* * * * *",
                summary_cron: Annotated[str, typer.Option(help=SCHEDULE_HELP)] = "0 8 * * 1") -> None:
@@ -40,9 +41,9 @@ def deploy_cmd(pool: Annotated[str, typer.Option(help="Work pool (kiểu process
     from dondoc.workflows.deploy import Schedules, deploy_all, deployments
 
     schedules = Schedules(sweep=sweep_cron, send=send_cron, summary=summary_cron)
-    ids = deploy_all(pool=pool, partitions=partitions, schedules=schedules)
-    for d, deployment_id in zip(deployments(partitions=partitions, schedules=schedules), ids):
-        crons = ", ".join(f"{s.schedule.cron} ({s.schedule.timezone})" for s in d.schedules or [])
+    ids = deploy_all(pool=pool, partitions=partitions, spread=spread, schedules=schedules)
+    for d, deployment_id in zip(deployments(partitions=partitions, spread=spread, schedules=schedules), ids):
+        crons = ", ".join(f"{s.schedule.cron} ({s.schedule.timezone})" for s in d.schedules or []) or "-"
         typer.echo(f"{d.flow_name}/{d.name}  {crons}  params={json.dumps(d.parameters)}  id={deployment_id}")
     typer.echo(f"Khởi động worker / start workers: prefect worker start --pool {pool}")
 

@@ -2,7 +2,8 @@
 
 Contracts:
 - Schedules are cron expressions in Asia/Ho_Chi_Minh: the sweep on working
-  days at 07:30, the sender every minute, the admin summary Mondays at 08:00.
+  days at 07:30, the sender every minute, the admin summary Mondays at 08:00;
+  the partition deployment has none (the sweep starts its runs).
 - Deployments point at the installed `dondoc` package (module entrypoints), so
   a worker needs dondoc installed and DONDOC_* in its environment; parameters
   hold no secrets.
@@ -25,7 +26,8 @@ from prefect.exceptions import ObjectAlreadyExists
 from prefect.schedules import Cron
 from prefect.workers.process import ProcessWorker
 
-from dondoc.workflows.flows import national_sweep, send_outbox, weekly_summary
+from dondoc.workflows.flows import (PARTITION_DEPLOYMENT, national_sweep, national_sweep_partition, send_outbox,
+                                    weekly_summary)
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 TAGS = ["dondoc"]
@@ -39,14 +41,17 @@ class Schedules:
     timezone: str = TIMEZONE
 
 
-def deployments(*, partitions: int, schedules: Schedules = Schedules()) -> list[RunnerDeployment]:
-    """The three deployments; names are stable so a redeploy updates them in place."""
+def deployments(*, partitions: int, spread: bool = True, schedules: Schedules = Schedules()) -> list[RunnerDeployment]:
+    """The deployments; names are stable so a redeploy updates them in place. With `spread`,
+    the sweep runs its partitions as runs of the (unscheduled) partition deployment."""
     tz = schedules.timezone
     module = EntrypointType.MODULE_PATH
     return [
         national_sweep.to_deployment("sweep", schedules=[Cron(schedules.sweep, timezone=tz)], tags=TAGS,
-                                     parameters={"partitions": partitions}, entrypoint_type=module,
+                                     parameters={"partitions": partitions, "spread": spread}, entrypoint_type=module,
                                      description="Rà soát nhắc hạn, quá hạn, đôn đốc / the escalation sweep"),
+        national_sweep_partition.to_deployment(PARTITION_DEPLOYMENT.split("/")[1], tags=TAGS, entrypoint_type=module,
+                                               description="Một phần của rà soát / one slice of a spread sweep"),
         send_outbox.to_deployment("send", schedules=[Cron(schedules.send, timezone=tz)], tags=TAGS,
                                   entrypoint_type=module, description="Gửi thư trong hàng đợi / drain the outbox"),
         weekly_summary.to_deployment("summary", schedules=[Cron(schedules.summary, timezone=tz)], tags=TAGS,
@@ -66,7 +71,7 @@ def ensure_process_pool(name: str) -> bool:
     return True
 
 
-def deploy_all(*, pool: str, partitions: int, schedules: Schedules = Schedules()) -> list[UUID]:
+def deploy_all(*, pool: str, partitions: int, spread: bool = True, schedules: Schedules = Schedules()) -> list[UUID]:
     """Create or update every deployment on `pool` (created first if missing)."""
     ensure_process_pool(pool)
-    return [d.apply(work_pool_name=pool) for d in deployments(partitions=partitions, schedules=schedules)]
+    return [d.apply(work_pool_name=pool) for d in deployments(partitions=partitions, spread=spread, schedules=schedules)]

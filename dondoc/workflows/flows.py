@@ -6,7 +6,9 @@ Contracts:
 - Flow parameters carry no secrets: each task reads DONDOC_* settings from its
   worker's environment (the database URL may hold a password).
 - The national sweep fans out one task per partition (occurrence id % N), then
-  composes the digests once, so each recipient gets one email per sweep.
+  composes the digests once, so each recipient gets one email per sweep. With
+  `spread=True` each partition is a flow run of its own deployment instead, so
+  every worker of the pool takes a share of one sweep.
 - Every task is safe to retry or to run twice: the sweep and the composer are
   idempotent, the sender claims rows with conditional updates.
 """
@@ -15,12 +17,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from prefect import flow, get_run_logger, task, unmapped
+from prefect import flow, get_run_logger, runtime, task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.deployments import run_deployment
 from pydantic import Field
 from sqlalchemy.engine import Engine
 
 from dondoc import clock
+from dondoc.engine.calendar import local_date
 from dondoc.engine.db import get_engine
 from dondoc.engine.sweep import Partition
 from dondoc.notifications.compose import compose_pending
@@ -29,6 +33,8 @@ from dondoc.workflows.jobs import Runtime, run_send, run_sweep, run_weekly_summa
 
 SWEEP_COUNTS = ("looked_at", "due_soon", "overdue", "escalated", "notifications", "errors")
 RETRY_DELAYS_S = [10, 30, 60]
+PARTITION_DEPLOYMENT = "national-sweep-partition/partition"
+PARTITION_TIMEOUT_S = 3600
 
 
 class SmtpUnavailable(RuntimeError):
@@ -51,6 +57,18 @@ def sweep_partition(index: int, count: int, now: datetime) -> dict[str, Any]:
     get_run_logger().info("partition %d/%d as_of=%s %s duration_s=%.3f", index, count, result.as_of,
                           _fmt(counts), result.duration_s)
     return {"as_of": result.as_of, "duration_s": result.duration_s, **counts}
+
+
+@task(name="dispatch-partition", task_run_name="dispatch-{index}-of-{count}", cache_policy=NO_CACHE)
+def dispatch_partition(index: int, count: int, now: datetime) -> dict[str, Any]:
+    """Run one slice as a flow run of the partition deployment, on whichever worker takes it.
+    The idempotency key makes a retried dispatch wait for the same run, not start another."""
+    run = run_deployment(PARTITION_DEPLOYMENT, parameters={"index": index, "count": count, "now": now.isoformat()},
+                         idempotency_key=f"{runtime.flow_run.id}:{index}", timeout=PARTITION_TIMEOUT_S)
+    if run.state is None or not run.state.is_completed():
+        raise RuntimeError(f"partition {index}/{count} ended {run.state.name if run.state else 'unscheduled'}: "
+                           f"flow run {run.name}")
+    return {"as_of": local_date(now).isoformat(), "flow_run": run.name}
 
 
 @task(name="compose-digests", retries=2, retry_delay_seconds=RETRY_DELAYS_S[:2], cache_policy=NO_CACHE)
@@ -85,17 +103,28 @@ def _fmt(counts: dict[str, int]) -> str:
 
 
 def _total(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    totals = {k: sum(p[k] for p in parts) for k in SWEEP_COUNTS}
+    """Counts summed over partitions (a spread sweep's counts are in each partition run's log)."""
+    totals = {k: sum(p.get(k, 0) for p in parts) for k in SWEEP_COUNTS}
     return {"as_of": parts[0]["as_of"] if parts else "", "partitions": len(parts), **totals,
-            "slowest_partition_s": max((p["duration_s"] for p in parts), default=0.0)}
+            "slowest_partition_s": max((p.get("duration_s", 0.0) for p in parts), default=0.0)}
+
+
+@flow(name="national-sweep-partition")
+def national_sweep_partition(index: int, count: int, now: str) -> dict[str, Any]:
+    """One slice of a spread national sweep, run by any worker of the pool."""
+    return sweep_partition(index, count, clock.parse_now(now))
 
 
 @flow(name="national-sweep")
-def national_sweep(partitions: Annotated[int, Field(ge=1, le=256)] = 4, now: str | None = None) -> dict[str, Any]:
-    """The escalation sweep split over `partitions` parallel tasks, then one digest per recipient.
-    `now` is an ISO date/time (local time if naive); default: the clock when the run starts."""
+def national_sweep(partitions: Annotated[int, Field(ge=1, le=256)] = 4, now: str | None = None,
+                   spread: bool = False) -> dict[str, Any]:
+    """The escalation sweep split over `partitions` parallel slices, then one digest per recipient.
+    `now` is an ISO date/time (local time if naive); default: the clock when the run starts.
+    `spread`: run the slices as flow runs of the partition deployment (any worker) instead of
+    as tasks in this process."""
     moment = clock.parse_now(now)
-    futures = sweep_partition.map(list(range(partitions)), count=unmapped(partitions), now=unmapped(moment))
+    slice_task = dispatch_partition if spread else sweep_partition
+    futures = slice_task.map(list(range(partitions)), count=unmapped(partitions), now=unmapped(moment))
     outcomes = [f.result(raise_on_failure=False) for f in futures]
     done = [o for o in outcomes if isinstance(o, dict)]
     totals = {**_total(done), "emails_queued": compose_digests(moment)}

@@ -63,6 +63,7 @@ def test_fifty_kill_points_in_a_sweep_lose_and_double_nothing(tmp_path, smtp_ser
             continue
         killed += kill_when(spawn(["check", "--now", NOW], env), lambda: _count(engine, "notification") >= point)
     run_sweep(engine, rt, now=local(NOW))
+    print(f"FIGURE sweep: {len(points)} kill points, {killed} kills landed mid-sweep, {total} notifications expected")
     assert killed >= KILLS // 2
     assert _state(url) == expected
     with session_scope(engine, write=False) as s:
@@ -84,6 +85,9 @@ def test_fifty_kill_points_in_a_send_lose_nothing_and_double_at_most_one_each(tm
     time.sleep(1.1)
     run_send(engine, runtime(smtp_server.port, claim_ttl_s=1), clock=clock.now)
     received = Counter(smtp_server.message_ids())
+    doubled = sum(n - 1 for n in received.values())
+    print(f"FIGURE send: {killed} kills landed mid-send, {len(expected)} emails, {len(set(received))} delivered, "
+          f"{doubled} delivered twice")
     assert set(received) == expected
     assert sum(n - 1 for n in received.values()) <= killed  # one connection: at most the one in flight per kill
     with session_scope(engine, write=False) as s:

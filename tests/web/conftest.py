@@ -8,11 +8,14 @@ from functools import lru_cache
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from dondoc.engine.calendar import WorkCalendar
 from dondoc.engine.config import read_config
 from dondoc.engine.db import session_scope
 from dondoc.engine.loader import apply_config
+from dondoc.engine.models import Occurrence, Task
+from dondoc.engine.status import Actor, set_status
 from dondoc.settings import Settings
 from dondoc.web.app import create_app
 from dondoc.web.models import User
@@ -96,3 +99,20 @@ def token_for(loaded):
         with session_scope(loaded) as s:
             return {"Authorization": f"Bearer {create_token(s, username=username, now=NOW)}"}
     return make
+
+
+def occurrence_of(engine, plan: str, number: str, owner: str | None = None):
+    """The (first) occurrence of task `number` of `plan`."""
+    with session_scope(engine, write=False) as s:
+        q = select(Occurrence).join(Task, Task.id == Occurrence.task_id).where(Task.plan_id == plan, Task.number == number)
+        if owner:
+            q = q.where(Occurrence.owner_id == owner)
+        return s.exec(q.order_by(Occurrence.due, Occurrence.id)).first()
+
+
+def move(engine, occurrence_id: int, *targets: str, at: datetime = NOW, by: str = "lan") -> None:
+    """Walk an occurrence through statuses as a user would."""
+    with session_scope(engine) as s:
+        occ = s.get(Occurrence, occurrence_id)
+        for target in targets:
+            set_status(s, occ, target, actor=Actor("user", by), now=at, calendar=WorkCalendar())

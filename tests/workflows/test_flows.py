@@ -3,44 +3,19 @@ against the plain functions `dondoc serve` and the CLI call."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from dondoc import clock
-from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.config import read_config
-from dondoc.engine.db import get_engine, migrate, session_scope
-from dondoc.engine.loader import apply_config
-from dondoc.engine.outbox_models import Email, Notification
-from dondoc.settings import Settings
-from dondoc.workflows.jobs import Runtime, run_sweep
-from tests.conftest import CONFIG
+from dondoc.engine.db import session_scope
+from dondoc.engine.outbox_models import Email
 from tests.workflows.conftest import TIMINGS
+from tests.workflows.examples import NOW, example_database, outbox, plain_sweep
 
-LOADED_AT = datetime(2023, 5, 20, 1, 0, tzinfo=UTC)
-NOW = "2023-06-01T07:30"  # a Thursday morning in Asia/Ho_Chi_Minh, two weeks after loading
 ADMIN = "lanhdao@nghean.example.vn"
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
-
-
-def example_database(url: str):
-    engine = get_engine(url)
-    migrate(engine)
-    with session_scope(engine) as s:
-        apply_config(s, read_config([CONFIG]), now=LOADED_AT, calendar=WorkCalendar())
-    return engine
-
-
-def outbox(engine) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """Notification keys, and each email's recipient and addresses (email keys hash row ids)."""
-    with session_scope(engine, write=False) as s:
-        keys = sorted(s.execute(select(Notification.key)).scalars())
-        emails = sorted((e.recipient, e.to_addrs) for e in s.execute(select(Email)).scalars())
-    return keys, emails
 
 
 @pytest.fixture
@@ -54,8 +29,7 @@ def flow_env(db_url, monkeypatch):
 def test_the_partitioned_sweep_flow_queues_the_same_outbox_as_the_plain_sweep(flow_env, twin_url):
     from dondoc.workflows.flows import national_sweep
 
-    plain = example_database(twin_url)
-    run_sweep(plain, Runtime.from_settings(Settings(database_url=twin_url)), now=clock.parse_now(NOW))
+    plain = plain_sweep(twin_url)
     flowed = example_database(flow_env)
     started = time.perf_counter()
     state = national_sweep(partitions=3, now=NOW, return_state=True)
