@@ -195,10 +195,10 @@ class _Emitter:
         self.statuses: Counter = Counter()
 
     def rows(self, design: Design) -> Iterator[tuple]:
-        sizes = [len(s) for s in design.series]
+        room = [[max(1, len(periods(s.rec)[0]) - periods(s.rec)[1]) for s in series] for series in design.series]
         carry = 0  # what a series could not take passes to the next
-        for series, budget in zip(design.series, split(self.shape.occurrences, sizes)):
-            for s, share in zip(series, split(budget, [1] * len(series))):
+        for series, space, budget in zip(design.series, room, split(self.shape.occurrences, [sum(r) for r in room])):
+            for s, share in zip(series, split(budget, space)):
                 want, taken = share + carry, 0
                 for row in self._series(s, want):
                     taken += 1

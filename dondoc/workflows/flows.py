@@ -102,11 +102,13 @@ def _fmt(counts: dict[str, int]) -> str:
     return " ".join(f"{k}={v}" for k, v in counts.items())
 
 
-def _total(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts summed over partitions (a spread sweep's counts are in each partition run's log)."""
-    totals = {k: sum(p.get(k, 0) for p in parts) for k in SWEEP_COUNTS}
-    return {"as_of": parts[0]["as_of"] if parts else "", "partitions": len(parts), **totals,
-            "slowest_partition_s": max((p.get("duration_s", 0.0) for p in parts), default=0.0)}
+def _total(parts: list[dict[str, Any]], spread: bool) -> dict[str, Any]:
+    """Counts summed over the partitions; a spread sweep's counts are in its partition runs' logs."""
+    head = {"as_of": parts[0]["as_of"] if parts else "", "partitions": len(parts)}
+    if spread:
+        return {**head, "partition_runs": [p["flow_run"] for p in parts]}
+    return {**head, **{k: sum(p[k] for p in parts) for k in SWEEP_COUNTS},
+            "slowest_partition_s": max((p["duration_s"] for p in parts), default=0.0)}
 
 
 @flow(name="national-sweep-partition")
@@ -127,7 +129,7 @@ def national_sweep(partitions: Annotated[int, Field(ge=1, le=256)] = 4, now: str
     futures = slice_task.map(list(range(partitions)), count=unmapped(partitions), now=unmapped(moment))
     outcomes = [f.result(raise_on_failure=False) for f in futures]
     done = [o for o in outcomes if isinstance(o, dict)]
-    totals = {**_total(done), "emails_queued": compose_digests(moment)}
+    totals = {**_total(done, spread), "emails_queued": compose_digests(moment)}
     get_run_logger().info("national sweep %s", _fmt({k: v for k, v in totals.items() if isinstance(v, int)}))
     if len(done) < partitions:
         raise RuntimeError(f"{partitions - len(done)} of {partitions} sweep partitions failed; "

@@ -3,6 +3,7 @@ PREFECT_HOME, stopped (terminate, then kill) when the block ends."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -26,7 +27,8 @@ def prefect_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
+    """Ctrl-C, as a person stops a worker or server (workers wait out SIGTERM); kill if still there."""
+    proc.send_signal(signal.SIGINT)
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
