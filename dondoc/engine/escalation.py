@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dondoc.engine.calendar import WorkCalendar
 from dondoc.engine.config_schema import parse_offset
@@ -71,31 +72,33 @@ def step_for(policy: Policy, index: int) -> Step:
     return policy.steps[min(index, len(policy.steps) - 1)]
 
 
+@lru_cache(maxsize=65536)
+def step_dates(policy: Policy, due: date, calendar: WorkCalendar) -> tuple[date, ...]:
+    """The days of the policy's steps for one due date (memoised: a national
+    sweep meets the same few hundred due dates a million times)."""
+    return tuple(calendar.add_working_days(due, s.offset) if s.working else due + timedelta(days=s.offset)
+                 for s in policy.steps)
+
+
 def step_date(policy: Policy, index: int, due: date, calendar: WorkCalendar) -> date | None:
     """The day step `index` is scheduled for; None past the last step without repeats."""
-    n = len(policy.steps)
-    if index < n:
-        s = policy.steps[index]
-        return calendar.add_working_days(due, s.offset) if s.working else due + timedelta(days=s.offset)
+    days = step_dates(policy, due, calendar)
+    if index < len(days):
+        return days[index]
     if policy.repeat_days is None:
         return None
-    last = step_date(policy, n - 1, due, calendar)
-    assert last is not None
-    return last + timedelta(days=policy.repeat_days * (index - n + 1))
+    return days[-1] + timedelta(days=policy.repeat_days * (index - len(days) + 1))
 
 
 def latest_due_index(policy: Policy, due: date, today: date, calendar: WorkCalendar) -> int:
     """The highest step index whose day is <= today (-1 if none yet)."""
-    n = len(policy.steps)
+    days = step_dates(policy, due, calendar)
     latest = -1
-    for i in range(n):
-        day = step_date(policy, i, due, calendar)
-        if day is not None and day <= today:
+    for i, day in enumerate(days):
+        if day <= today:
             latest = i
-    if latest == n - 1 and policy.repeat_days:
-        last = step_date(policy, n - 1, due, calendar)
-        assert last is not None
-        latest += (today - last).days // policy.repeat_days
+    if latest == len(days) - 1 and policy.repeat_days:
+        latest += (today - days[-1]).days // policy.repeat_days
     return latest
 
 
