@@ -20,7 +20,12 @@ ROOT = RESULTS.parent.parent
 
 
 def rss_mb() -> float:
-    """Peak resident set size of this process so far (Linux reports KiB)."""
+    """Peak resident set size of this process so far. VmHWM, not ru_maxrss:
+    Linux carries ru_maxrss over fork and exec, so a child would report its
+    parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
@@ -88,7 +93,8 @@ def _git_rev() -> str:
 
 def machine() -> dict:
     return {"cores": os.cpu_count(), "memory_gib": _meminfo_gib(), "cpu": _cpu_model(),
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "git": _git_rev()}
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "git": _git_rev(),
+            "loadavg_1m": round(os.getloadavg()[0], 2)}
 
 
 def record(benchmark: str, figures: dict) -> dict:

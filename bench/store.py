@@ -53,6 +53,14 @@ def _admin(sql: str) -> None:
         conn.execute(sql)
 
 
+def pg_exists(name: str) -> bool:
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+    except psycopg.OperationalError:
+        return False
+
+
 def _forget(db: Db) -> None:
     """Close dondoc's pooled connections to `db` (get_engine caches engines)."""
     get_engine(db.url).dispose()

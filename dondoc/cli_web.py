@@ -12,6 +12,8 @@ from dondoc.engine.db import get_engine, migrate, session_scope
 from dondoc.settings import load_settings
 from dondoc.web.users import UserError, create_token, create_user
 
+AGENCY_HELP = "Mã cơ quan mà điều phối viên đại diện / the agency a coordinator acts for"
+STDIN_HELP = "Đọc mật khẩu từ stdin / read the password from stdin"
 web_app = typer.Typer(no_args_is_help=True)
 user_app = typer.Typer(help="Người dùng trang quản trị / web users", no_args_is_help=True)
 token_app = typer.Typer(help="Mã truy cập API / API tokens", no_args_is_help=True)
@@ -39,10 +41,8 @@ def _password(from_stdin: bool) -> str:
 @user_app.command("add")
 def user_add(username: Annotated[str, typer.Argument(help="Tên đăng nhập / username")],
              role: Annotated[str, typer.Option(help="admin | coordinator")],
-             agency: Annotated[Optional[str], typer.Option(help="Mã cơ quan điều phối (coordinator) / agency id")] = None,
-             password_stdin: Annotated[bool, typer.Option("--password-stdin",
-                                                          help="Đọc mật khẩu từ stdin / read the password from stdin")] = False,
-             ) -> None:
+             agency: Annotated[Optional[str], typer.Option(help=AGENCY_HELP)] = None,
+             password_stdin: Annotated[bool, typer.Option("--password-stdin", help=STDIN_HELP)] = False) -> None:
     """Tạo người dùng (mật khẩu băm argon2) / create a user."""
     password = _password(password_stdin)
     try:

@@ -12,7 +12,7 @@ stamp=.venv/.dondoc-lock-$(sha256sum requirements.lock pyproject.toml | sha256su
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
   rm -f .venv/.dondoc-lock-*
   touch "$stamp"
 fi

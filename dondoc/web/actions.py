@@ -43,7 +43,8 @@ def clean_evidence(url: str | None) -> str:
     if not text:
         return ""
     if len(text) > MAX_URL or not text.lower().startswith(("http://", "https://")) or any(c.isspace() for c in text):
-        raise ActionError("Đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https:// / evidence must be an http(s) link")
+        raise ActionError("Đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https:// "
+                          "/ evidence must be an http(s) link")
     return text
 
 

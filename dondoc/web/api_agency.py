@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dondoc.engine.db import session_scope
 from dondoc.engine.models import Occurrence, Task
 from dondoc.web.actions import agency_change
-from dondoc.web.api import status_filter, api_errors
+from dondoc.web.api import api_errors, status_filter
 from dondoc.web.api_auth import ApiAgency
 from dondoc.web.api_schemas import OccurrenceOut, StatusChangeIn
 from dondoc.web.deps import web

@@ -21,29 +21,19 @@ from dondoc.web import api, api_agency, pages_admin, pages_agency, pages_auth, p
 from dondoc.web.deps import LoginRequired, PageError, WebContext
 from dondoc.web.render import page
 
+DESCRIPTION = "Theo dõi, đôn đốc thực hiện kế hoạch / plan tracking and follow-up. All paths are under /api."
 STATIC = Path(__file__).resolve().parent / "static"
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-                    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                               "script-src 'self'; frame-ancestors 'none'; form-action 'self'"}
 
 
 def create_app(settings: Settings, engine: Engine, *, clock: Callable[[], datetime] = default_clock.now) -> FastAPI:
-    app = FastAPI(title="dondoc API", version="1", docs_url=None, redoc_url=None,
-                  description="Theo dõi, đôn đốc thực hiện kế hoạch / plan tracking and follow-up. All paths under /api.")
+    app = FastAPI(title="dondoc API", version="1", docs_url=None, redoc_url=None, description=DESCRIPTION)
     app.state.web = WebContext(settings=settings, engine=engine, clock=clock)
+    app.state.settings, app.state.engine = settings, engine  # for routers outside dondoc.web (GET /health)
     for module in (pages_auth, pages_admin, pages_plans, pages_agency, api, api_agency):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handlers(app)
-    app.middleware("http")(_security_headers)
     return app
-
-
-async def _security_headers(request: Request, call_next) -> Response:  # noqa: ANN001
-    response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
 
 
 def _handlers(app: FastAPI) -> None:

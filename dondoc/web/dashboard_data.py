@@ -105,8 +105,9 @@ def agency_rows(session: Session, f: Filters, scope: Scope) -> list[AgencyRow]:
     """Per owner agency: the four categories; ranked from the lowest on-time
     rate up (who is late comes first), agencies with nothing due yet last."""
     d = f.as_of
-    q = (select(Agency.id, Agency.name, Agency.level, func.count(Occurrence.id), _count(and_(_done_by(d), not_(_late(d)))),
-                _count(_late(d)), _count(_overdue(d)))
+    on_time = and_(_done_by(d), not_(_late(d)))
+    q = (select(Agency.id, Agency.name, Agency.level, func.count(Occurrence.id), _count(on_time), _count(_late(d)),
+                _count(_overdue(d)))
          .join(Agency, Agency.id == Occurrence.owner_id).where(*_conditions(session, f, scope))
          .group_by(Agency.id, Agency.name, Agency.level))
     rows = []
@@ -125,7 +126,8 @@ def totals(rows: list[AgencyRow]) -> dict[Category, int]:
 
 def oldest_overdue(session: Session, f: Filters, scope: Scope) -> dict[str, dict]:
     """Each agency's oldest overdue item on `as_of`."""
-    rank = func.row_number().over(partition_by=Occurrence.owner_id, order_by=(Occurrence.due, Occurrence.id)).label("rn")
+    rank = (func.row_number().over(partition_by=Occurrence.owner_id, order_by=(Occurrence.due, Occurrence.id))
+            .label("rn"))
     inner = (select(Occurrence.owner_id, Occurrence.id, Occurrence.due, Occurrence.task_id, rank)
              .join(Agency, Agency.id == Occurrence.owner_id)
              .where(*_conditions(session, f, scope), _overdue(f.as_of)).subquery())
@@ -141,7 +143,7 @@ def trend(session: Session, f: Filters, scope: Scope, weeks: int = TREND_WEEKS) 
     days = [f.as_of - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
     q = (select(*(_count(_overdue(d)) for d in days)).select_from(Occurrence)
          .join(Agency, Agency.id == Occurrence.owner_id).where(*_conditions(session, f, scope)))
-    return list(zip(days, session.execute(q).one()))
+    return list(zip(days, session.execute(q).one(), strict=True))
 
 
 def overdue_items(session: Session, f: Filters, scope: Scope, *, limit: int | None = None) -> list[OverdueItem]:
@@ -162,7 +164,8 @@ def overdue_items(session: Session, f: Filters, scope: Scope, *, limit: int | No
 
 def choices(session: Session, scope: Scope) -> dict[str, list]:
     """Options of the filter form."""
-    plans = session.execute(select(Plan.id, Plan.number, Plan.title).where(scope.where(Plan.id)).order_by(Plan.id)).all()
+    plans = session.execute(select(Plan.id, Plan.number, Plan.title).where(scope.where(Plan.id))
+                            .order_by(Plan.id)).all()
     agencies = session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
     levels = session.execute(select(Agency.level).distinct().order_by(Agency.level)).scalars().all()
     top = session.execute(select(func.max(Occurrence.escalation_level))).scalar() or 0

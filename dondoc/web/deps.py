@@ -14,8 +14,8 @@ from dondoc.engine.db import session_scope
 from dondoc.settings import Settings
 from dondoc.web.models import User
 from dondoc.web.scope import Scope, scope_for
-from dondoc.web.security import (CSRF_COOKIE, SessionData, fingerprint, load_login_csrf, load_session, same,
-                                 SESSION_COOKIE)
+from dondoc.web.security import (CSRF_COOKIE, SESSION_COOKIE, SessionData, fingerprint, load_login_csrf,
+                                 load_session, same)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 

@@ -79,8 +79,8 @@ def dashboard_xlsx(f: Filters, totals: dict[Category, int], rows: list[AgencyRow
     """Three sheets: the four totals, the agency ranking, the overdue items."""
     wb = Workbook()
     wb.remove(wb.active)
-    summary = [["Tính đến ngày", f.as_of], ["Kế hoạch", f.plan or "Tất cả"], ["Cơ quan (cả cấp dưới)", f.agency or "Tất cả"],
-               ["Cấp cơ quan", f.level or "Tất cả"],
+    summary = [["Tính đến ngày", f.as_of], ["Kế hoạch", f.plan or "Tất cả"],
+               ["Cơ quan (cả cấp dưới)", f.agency or "Tất cả"], ["Cấp cơ quan", f.level or "Tất cả"],
                ["Cấp đôn đốc", "Tất cả" if f.escalation is None else f.escalation]]
     summary += [[CATEGORY_VI[c], totals[c]] for c in Category]
     _sheet(wb, "Tổng hợp", ("Chỉ tiêu", "Giá trị"), summary)

@@ -48,7 +48,8 @@ def schedule_parts(task: Task) -> list[dict]:
 def plans_overview(session: Session, scope: Scope, today: date) -> list[dict]:
     """Every plan in scope with its task, open and overdue counts."""
     open_ = Occurrence.status.in_(("not_started", "in_progress", "reported"))
-    counts = dict(session.execute(select(Occurrence.plan_id, func.count()).where(open_).group_by(Occurrence.plan_id)).all())
+    counts = dict(session.execute(select(Occurrence.plan_id, func.count()).where(open_)
+                                  .group_by(Occurrence.plan_id)).all())
     late = dict(session.execute(select(Occurrence.plan_id, func.count()).where(
         open_, Occurrence.due < today, Occurrence.on_event == False).group_by(Occurrence.plan_id)).all())  # noqa: E712
     waiting = dict(session.execute(select(Occurrence.plan_id, func.count()).where(
@@ -66,8 +67,9 @@ def _names(session: Session) -> dict[str, str]:
 
 def plan_view(session: Session, plan: Plan, today: date) -> dict:
     names = _names(session)
-    tasks = list(session.execute(select(Task).where(Task.plan_id == plan.id, Task.removed == False)).scalars())  # noqa: E712
-    tasks.sort(key=lambda t: (t.kind != "task", [int(x) if x.isdigit() else x for x in t.number.replace("-", ".").split(".")]))
+    tasks = list(session.execute(select(Task).where(Task.plan_id == plan.id, Task.removed == False)  # noqa: E712
+                                 .order_by(Task.id)).scalars())  # the order of the config: the document's
+    tasks.sort(key=lambda t: t.kind != "task")
     occs = session.execute(select(Occurrence).where(Occurrence.plan_id == plan.id)
                            .order_by(Occurrence.due, Occurrence.owner_id)).scalars().all()
     by_task: dict[int, list] = defaultdict(list)

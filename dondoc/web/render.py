@@ -17,6 +17,9 @@ from dondoc.web import labels
 from dondoc.web.deps import csrf_for
 from dondoc.web.i18n import LANG_COOKIE, pick_lang, translator
 
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                               "script-src 'self'; frame-ancestors 'none'; form-action 'self'"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
@@ -59,6 +62,7 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, *, 
     base = dict(lang=lang, _=translator(lang), user=getattr(request.state, "user", None), csrf=csrf_for(request),
                 lang_url=lambda code: str(request.url.include_query_params(lang=code)))
     response = templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status_code)
+    response.headers.update(SECURITY_HEADERS)
     if chosen:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="lax")
     return response

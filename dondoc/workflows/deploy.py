@@ -1,9 +1,10 @@
 """Deployments of the dondoc flows to a Prefect `process` work pool.
 
 Contracts:
-- Schedules are cron expressions in Asia/Ho_Chi_Minh: the sweep on working
-  days at 07:30, the sender every minute, the admin summary Mondays at 08:00;
-  the partition deployment has none (the sweep starts its runs).
+- Schedules are cron expressions in Asia/Ho_Chi_Minh, the ones `serve` uses
+  (settings): the sweep on working days at 07:30, the sender every minute, the
+  admin summary Mondays at 08:00, the roll-over daily at 01:15; the partition
+  deployment has none (the sweep starts its runs).
 - Deployments point at the installed `dondoc` package (module entrypoints), so
   a worker needs dondoc installed and DONDOC_* in its environment; parameters
   hold no secrets.
@@ -19,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from prefect import Flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
@@ -26,8 +28,9 @@ from prefect.exceptions import ObjectAlreadyExists
 from prefect.schedules import Cron
 from prefect.workers.process import ProcessWorker
 
-from dondoc.workflows.flows import (PARTITION_DEPLOYMENT, national_sweep, national_sweep_partition, send_outbox,
-                                    weekly_summary)
+from dondoc.settings import Settings
+from dondoc.workflows.flows import (PARTITION_DEPLOYMENT, national_sweep, national_sweep_partition, rollover,
+                                    send_outbox, weekly_summary)
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 TAGS = ["dondoc"]
@@ -35,28 +38,37 @@ TAGS = ["dondoc"]
 
 @dataclass(frozen=True)
 class Schedules:
-    sweep: str = "30 7 * * 1-5"
+    sweep: str
+    summary: str
+    rollover: str
     send: str = "* * * * *"
-    summary: str = "0 8 * * 1"
     timezone: str = TIMEZONE
 
+    @classmethod
+    def from_settings(cls, s: Settings) -> "Schedules":
+        """The crons `dondoc serve` uses (DONDOC_SWEEP_CRON, ...: by default 07:30 on working
+        days, Mondays 08:00, daily 01:15), so both runners keep one timetable."""
+        return cls(sweep=s.sweep_cron, summary=s.summary_cron, rollover=s.rollover_cron, timezone=s.timezone)
 
-def deployments(*, partitions: int, spread: bool = True, schedules: Schedules = Schedules()) -> list[RunnerDeployment]:
+
+def _deployment(flow: Flow, name: str, cron: str | None, tz: str, about: str, **parameters: object) -> RunnerDeployment:
+    schedules = [Cron(cron, timezone=tz)] if cron else None
+    return flow.to_deployment(name, schedules=schedules, parameters=parameters, tags=TAGS, description=about,
+                              entrypoint_type=EntrypointType.MODULE_PATH)
+
+
+def deployments(*, partitions: int, schedules: Schedules, spread: bool = True) -> list[RunnerDeployment]:
     """The deployments; names are stable so a redeploy updates them in place. With `spread`,
     the sweep runs its partitions as runs of the (unscheduled) partition deployment."""
-    tz = schedules.timezone
-    module = EntrypointType.MODULE_PATH
+    s, tz = schedules, schedules.timezone
     return [
-        national_sweep.to_deployment("sweep", schedules=[Cron(schedules.sweep, timezone=tz)], tags=TAGS,
-                                     parameters={"partitions": partitions, "spread": spread}, entrypoint_type=module,
-                                     description="Rà soát nhắc hạn, quá hạn, đôn đốc / the escalation sweep"),
-        national_sweep_partition.to_deployment(PARTITION_DEPLOYMENT.split("/")[1], tags=TAGS, entrypoint_type=module,
-                                               description="Một phần của rà soát / one slice of a spread sweep"),
-        send_outbox.to_deployment("send", schedules=[Cron(schedules.send, timezone=tz)], tags=TAGS,
-                                  entrypoint_type=module, description="Gửi thư trong hàng đợi / drain the outbox"),
-        weekly_summary.to_deployment("summary", schedules=[Cron(schedules.summary, timezone=tz)], tags=TAGS,
-                                     entrypoint_type=module,
-                                     description="Thư tổng hợp tuần cho quản trị / weekly admin summary"),
+        _deployment(national_sweep, "sweep", s.sweep, tz, "Rà soát nhắc hạn, quá hạn, đôn đốc / the escalation sweep",
+                    partitions=partitions, spread=spread),
+        _deployment(national_sweep_partition, PARTITION_DEPLOYMENT.split("/")[1], None, tz,
+                    "Một phần của rà soát / one slice of a spread sweep"),
+        _deployment(send_outbox, "send", s.send, tz, "Gửi thư trong hàng đợi / drain the outbox"),
+        _deployment(weekly_summary, "summary", s.summary, tz, "Thư tổng hợp tuần cho quản trị / weekly admin summary"),
+        _deployment(rollover, "rollover", s.rollover, tz, "Tạo kỳ tiếp theo / next periods of recurring tasks"),
     ]
 
 
@@ -71,7 +83,8 @@ def ensure_process_pool(name: str) -> bool:
     return True
 
 
-def deploy_all(*, pool: str, partitions: int, spread: bool = True, schedules: Schedules = Schedules()) -> list[UUID]:
+def deploy_all(*, pool: str, partitions: int, schedules: Schedules, spread: bool = True) -> list[UUID]:
     """Create or update every deployment on `pool` (created first if missing)."""
     ensure_process_pool(pool)
-    return [d.apply(work_pool_name=pool) for d in deployments(partitions=partitions, spread=spread, schedules=schedules)]
+    wanted = deployments(partitions=partitions, spread=spread, schedules=schedules)
+    return [d.apply(work_pool_name=pool) for d in wanted]

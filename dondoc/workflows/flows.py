@@ -1,6 +1,6 @@
 """Prefect flows for the scale-out runner: thin wrappers over the same jobs
 `dondoc serve` and the CLI call (`run_sweep`, `compose_pending`, `run_send`,
-`run_weekly_summary`).
+`run_weekly_summary`, `run_rollover`).
 
 Contracts:
 - Flow parameters carry no secrets: each task reads DONDOC_* settings from its
@@ -11,9 +11,12 @@ Contracts:
   every worker of the pool takes a share of one sweep.
 - Every task is safe to retry or to run twice: the sweep and the composer are
   idempotent, the sender claims rows with conditional updates.
+- Each flow run leaves a JobRun row (runner "prefect") as `serve` does, so
+  `dondoc status` shows the last runs whichever runner made them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -29,7 +32,8 @@ from dondoc.engine.db import get_engine
 from dondoc.engine.sweep import Partition
 from dondoc.notifications.compose import compose_pending
 from dondoc.settings import load_settings
-from dondoc.workflows.jobs import Runtime, run_send, run_sweep, run_weekly_summary
+from dondoc.workflows.jobs import Runtime, run_rollover, run_send, run_sweep, run_weekly_summary, worker_id
+from dondoc.workflows.scheduler import record_run
 
 SWEEP_COUNTS = ("looked_at", "due_soon", "overdue", "escalated", "notifications", "errors")
 RETRY_DELAYS_S = [10, 30, 60]
@@ -98,6 +102,33 @@ def queue_summary(now: datetime) -> int:
     return run_weekly_summary(engine, rt, now=now)
 
 
+@task(name="roll-over-periods", retries=2, retry_delay_seconds=RETRY_DELAYS_S[:2], cache_policy=NO_CACHE)
+def roll_over(now: datetime) -> int:
+    engine, _ = _edge()
+    created = run_rollover(engine, now=now)
+    get_run_logger().info("occurrences_created=%d", created)
+    return created
+
+
+def _recorded(job: str, fn: Callable[[], Any], count_as: str = "count") -> Any:
+    """Run `fn` under a JobRun row (runner "prefect"), an int result kept as `{count_as: n}` like
+    `serve` does; an exception is recorded and still fails the flow run."""
+    outcome: dict[str, Any] = {}
+
+    def guarded() -> dict:
+        try:
+            outcome["value"] = fn()
+        except Exception as exc:
+            outcome["error"] = exc
+            raise
+        return outcome["value"] if isinstance(outcome["value"], dict) else {count_as: outcome["value"]}
+
+    record_run(_edge()[0], job, "prefect", worker_id(), guarded, clock=clock.now)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def _fmt(counts: dict[str, int]) -> str:
     return " ".join(f"{k}={v}" for k, v in counts.items())
 
@@ -125,6 +156,10 @@ def national_sweep(partitions: Annotated[int, Field(ge=1, le=256)] = 4, now: str
     `spread`: run the slices as flow runs of the partition deployment (any worker) instead of
     as tasks in this process."""
     moment = clock.parse_now(now)
+    return _recorded("sweep", lambda: _sweep(partitions, moment, spread))
+
+
+def _sweep(partitions: int, moment: datetime, spread: bool) -> dict[str, Any]:
     slice_task = dispatch_partition if spread else sweep_partition
     futures = slice_task.map(list(range(partitions)), count=unmapped(partitions), now=unmapped(moment))
     outcomes = [f.result(raise_on_failure=False) for f in futures]
@@ -140,6 +175,10 @@ def national_sweep(partitions: Annotated[int, Field(ge=1, le=256)] = 4, now: str
 @flow(name="send-outbox")
 def send_outbox(max_batches: int | None = None) -> dict[str, Any]:
     """Drain the outbox. Several runs on several workers share it without doubles."""
+    return _recorded("send", lambda: _send(max_batches))
+
+
+def _send(max_batches: int | None) -> dict[str, Any]:
     result = send_batch(max_batches)
     if result["server_down"]:
         raise SmtpUnavailable("máy chủ thư không sẵn sàng / SMTP server unavailable: "
@@ -150,4 +189,10 @@ def send_outbox(max_batches: int | None = None) -> dict[str, Any]:
 @flow(name="weekly-summary")
 def weekly_summary(now: str | None = None) -> int:
     """Queue this ISO week's overdue summary for each admin (once per week and admin)."""
-    return queue_summary(clock.parse_now(now))
+    return _recorded("weekly-summary", lambda: queue_summary(clock.parse_now(now)), count_as="queued")
+
+
+@flow(name="rollover")
+def rollover(now: str | None = None) -> int:
+    """Create the next periods' occurrences of recurring tasks."""
+    return _recorded("rollover", lambda: roll_over(clock.parse_now(now)), count_as="created")

@@ -47,9 +47,10 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def add_personas(engine) -> None:
+def add_personas(engine, names: tuple[str, ...] = tuple(PERSONAS)) -> None:
     with session_scope(engine) as s:
-        for username, (role, agency) in PERSONAS.items():
+        for username in names:
+            role, agency = PERSONAS[username]
             s.add(User(username=username, password_hash=password_hash(), role=role, agency_id=agency, created_at=NOW))
 
 
@@ -104,7 +105,8 @@ def token_for(loaded):
 def occurrence_of(engine, plan: str, number: str, owner: str | None = None):
     """The (first) occurrence of task `number` of `plan`."""
     with session_scope(engine, write=False) as s:
-        q = select(Occurrence).join(Task, Task.id == Occurrence.task_id).where(Task.plan_id == plan, Task.number == number)
+        q = (select(Occurrence).join(Task, Task.id == Occurrence.task_id)
+             .where(Task.plan_id == plan, Task.number == number))
         if owner:
             q = q.where(Occurrence.owner_id == owner)
         return s.exec(q.order_by(Occurrence.due, Occurrence.id)).first()

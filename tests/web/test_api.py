@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -14,7 +13,8 @@ from dondoc.engine.db import session_scope
 from dondoc.engine.models import Event, Occurrence
 from dondoc.engine.outbox_models import Email
 from dondoc.notifications.tokens import make_token
-from tests.web.conftest import COMMUNE, PROVINCE, SECRET, csrf_of, occurrence_of
+from dondoc.web.users import create_token, create_user
+from tests.web.conftest import COMMUNE, NOW, PROVINCE, SECRET, csrf_of, occurrence_of
 
 FINANCE = "cong-chuc-tai-chinh-thanh-linh"
 HEALTH = "tram-y-te-thanh-linh"
@@ -40,19 +40,23 @@ def test_openapi_lists_only_paths_under_api(anon):
             "/api/agency/occurrences/{occurrence_id}/status"} <= set(paths)
 
 
-@pytest.mark.parametrize("path", READS + ["/api/agency/occurrences"])
-def test_every_endpoint_needs_authentication(anon, path):
-    response = anon.get(path)
-    assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+def test_every_endpoint_needs_authentication(anon, loaded):
+    occ = occurrence_of(loaded, COMMUNE, "3.2.1")
+    for path in READS + ["/api/agency/occurrences", "/api/agency/occurrences/1"]:
+        response = anon.get(path)
+        assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer", path
+    for path in (f"/api/occurrences/{occ.id}/status", f"/api/agency/occurrences/{occ.id}/status"):
+        assert anon.post(path, json={"status": "in_progress"}).status_code == 401, path
 
 
 def test_a_wrong_bearer_token_is_refused(anon):
     assert anon.get("/api/plans", headers={"Authorization": "Bearer ddk_not-a-token"}).status_code == 401
 
 
-@pytest.mark.parametrize("path", READS)
-def test_an_admin_token_reads_every_endpoint(anon, token_for, path):
-    assert anon.get(path, headers=token_for("lan")).status_code == 200
+def test_an_admin_token_reads_every_endpoint(anon, token_for):
+    headers = token_for("lan")
+    for path in READS:
+        assert anon.get(path, headers=headers).status_code == 200, path
 
 
 def test_me_says_who_the_token_belongs_to(anon, token_for):
@@ -186,3 +190,13 @@ def test_agency_tokens_and_user_tokens_do_not_open_each_others_doors(anon, token
     assert anon.get("/api/agency/occurrences", headers=token_for("lan")).status_code == 401
     forged = make_token(FINANCE, secret="another-secret")
     assert anon.get("/api/agency/occurrences", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_a_coordinator_whose_agency_coordinates_no_plan_sees_nothing(anon, loaded):
+    with session_scope(loaded) as s:
+        create_user(s, username="tuan", password="mat-khau-rat-dai-2023", role="coordinator", agency_id=HEALTH, now=NOW)
+        token = create_token(s, username="tuan", now=NOW)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert anon.get("/api/plans", headers=headers).json() == []
+    assert anon.get("/api/occurrences", headers=headers).json() == []
+    assert sum(anon.get("/api/reports/summary", headers=headers).json()["totals"].values()) == 0

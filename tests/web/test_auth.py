@@ -126,3 +126,10 @@ def test_a_logged_in_user_who_opens_the_login_page_goes_on(as_user):
 
 def test_login_form_is_reached_through_the_helper(anon):
     assert login(anon, "minh").get("/plans").status_code == 200
+
+
+def test_pages_send_a_strict_content_security_policy_and_use_no_inline_style_or_script(as_user):
+    page = as_user("lan").get("/dashboard")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff"
+    assert " style=" not in page.text and "<script" not in page.text

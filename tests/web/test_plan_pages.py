@@ -134,3 +134,10 @@ def test_the_task_page_shows_occurrences_history_and_emails_with_their_delivery_
     history = page.text.split("Lịch sử thay đổi", 1)[1]
     assert "Đôn đốc" in history and "Đổi trạng thái" in history and f"Cơ quan: {FINANCE}" not in history
     assert f"Người dùng: {FINANCE}" in history
+
+
+def test_the_province_plan_lists_its_tasks_in_the_documents_order(as_user):
+    page = as_user("minh").get(f"/plans/{PROVINCE}").text
+    numbers = re.findall(r'<tr data-task="([^"]+)"', page)
+    assert numbers[:6] == ["III.2.1.a", "III.2.1.b", "III.2.1.c", "III.2.1.d", "III.2.1.đ", "III.2.1.e"]
+    assert numbers[-1].startswith("BC-")

@@ -27,13 +27,16 @@ def prefect_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    """Ctrl-C, as a person stops a worker or server (workers wait out SIGTERM); kill if still there."""
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    """Ctrl-C as a person stops a worker or server, a second one if it lingers, then kill."""
+    for _ in range(2):
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    proc.kill()
+    proc.wait()
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> None:
@@ -50,11 +53,11 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 90) -> No
 
 
 @contextmanager
-def prefect_server(home: Path) -> Iterator[str]:
-    """`prefect server start` (SQLite in `home`, scheduler on, UI off) on a free port; yields the API URL."""
+def prefect_server(home: Path, *, scheduler: bool = True) -> Iterator[str]:
+    """`prefect server start` (SQLite in `home`, UI off) on a free port; yields the API URL."""
     port = free_port()
-    proc = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                            env=prefect_env(home, PREFECT_SERVER_UI_ENABLED="false"),
+    env = prefect_env(home, PREFECT_SERVER_UI_ENABLED="false", PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED=str(scheduler))
+    proc = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/api"
     try:

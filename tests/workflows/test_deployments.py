@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.conftest import free_port
 from tests.workflows.conftest import TIMINGS
 from tests.workflows.examples import NOW, example_database, outbox, plain_sweep
 from tests.workflows.prefect_procs import prefect_server, prefect_workers
@@ -31,13 +32,16 @@ def test_two_process_workers_run_a_spread_sweep_that_queues_the_plain_outbox(db_
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from dondoc.workflows.deploy import deploy_all
+    from dondoc.settings import Settings
+    from dondoc.workflows.deploy import Schedules, deploy_all
 
     plain, spread = plain_sweep(twin_url), example_database(db_url)
     home = tmp_path / "prefect-home"
-    with prefect_server(home) as url, temporary_settings({PREFECT_API_URL: url}):
-        sweep_id, partition_id, *_ = deploy_all(pool=POOL, partitions=PARTITIONS)
-        with prefect_workers(home, url, POOL, 2, DONDOC_DATABASE_URL=db_url):
+    # no scheduler: only the run started here, no cron sends to whatever listens on the default SMTP port
+    with prefect_server(home, scheduler=False) as url, temporary_settings({PREFECT_API_URL: url}):
+        schedules = Schedules.from_settings(Settings())
+        sweep_id, partition_id, *_ = deploy_all(pool=POOL, partitions=PARTITIONS, schedules=schedules)
+        with prefect_workers(home, url, POOL, 2, DONDOC_DATABASE_URL=db_url, DONDOC_SMTP_PORT=str(free_port())):
             started = time.perf_counter()
             run = run_deployment(sweep_id, parameters={"now": NOW}, timeout=240, poll_interval=1, as_subflow=False)
             TIMINGS["spread_sweep_on_workers_s"] = round(time.perf_counter() - started, 2)

@@ -94,3 +94,33 @@ def test_dondoc_prefect_run_sweep_runs_the_flow_from_the_command_line(flow_env):
     result = CliRunner().invoke(prefect_app, ["run-sweep", "--now", NOW, "--partitions", "2"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Rà soát ngày 2023-06-01 (2 phần): xem ")
+
+
+def test_every_flow_run_leaves_a_job_run_that_dondoc_status_shows(flow_env, monkeypatch):
+    from dondoc.workflows.flows import national_sweep, rollover, send_outbox, weekly_summary
+    from dondoc.workflows.status import status_report
+
+    monkeypatch.setenv("DONDOC_SMTP_PORT", "1")
+    engine = example_database(flow_env)
+    national_sweep(partitions=2, now=NOW)
+    assert weekly_summary(now="2023-06-05T08:00") == 1
+    assert rollover(now=NOW) == 0  # loading already created every period within the 400-day horizon
+    assert send_outbox(max_batches=1, return_state=True).is_failed()
+    jobs = {j["job"]: j for j in status_report(engine)["jobs"]}
+    assert {k: (j["runner"], j["ok"]) for k, j in jobs.items()} == {
+        "sweep": ("prefect", True), "weekly-summary": ("prefect", True), "rollover": ("prefect", True),
+        "send": ("prefect", False)}
+    assert jobs["sweep"]["counts"]["emails_queued"] > 0 and jobs["rollover"]["counts"]["created"] == 0
+    assert "SMTP server unavailable" in jobs["send"]["error"]
+
+
+def test_dondoc_prefect_run_send_exits_1_and_says_why_when_the_mail_server_is_down(flow_env, monkeypatch):
+    from dondoc.cli_prefect import prefect_app
+
+    monkeypatch.setenv("DONDOC_SMTP_PORT", "1")
+    example_database(flow_env)
+    assert CliRunner().invoke(prefect_app, ["run-sweep", "--now", NOW, "--partitions", "1"]).exit_code == 0
+    result = CliRunner().invoke(prefect_app, ["run-send", "--max-batches", "1"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1].startswith("Lỗi / failed: Flow run encountered an exception: ")
+    assert "SMTP server unavailable" in result.output.strip().splitlines()[-1]

@@ -23,17 +23,25 @@ def test_the_prefect_server_imports_and_builds_its_app_with_our_pinned_fastapi()
     assert any(getattr(r, "path", "") == "/api" for r in app.routes)
 
 
+@pytest.mark.xfail(strict=True, reason="FastAPI >= 0.151 answers 422 to the nulls Prefect 3.8.8's client sends "
+                   "(limit, sort, filters); FastAPI 0.150.0 takes them as defaults. Strict: passes once fixed")
+def test_prefects_own_client_lists_deployments_as_its_cli_does(prefect_harness):
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.read_deployments()
+
+
 def _scheduled_runs(client, deployment_id) -> list:  # noqa: ANN001
     from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowRunFilter,
                                                 FlowRunFilterState, FlowRunFilterStateType)
     from prefect.client.schemas.objects import StateType
     from prefect.client.schemas.sorting import FlowRunSort
 
+    scheduled = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])))
     # limit and sort given: Prefect's client sends null for them otherwise, which FastAPI >= 0.151 refuses (422)
-    return client.read_flow_runs(
-        deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
-        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))),
-        sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=200)
+    return client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+                                 flow_run_filter=scheduled, sort=FlowRunSort.EXPECTED_START_TIME_ASC, limit=200)
 
 
 def _schedules(deployment_id) -> list:  # noqa: ANN001
@@ -62,19 +70,23 @@ def _local_starts(api_url: str, deployment_ids: list, timeout_s: float = 120) ->
 def test_prefects_scheduler_creates_runs_at_the_deployments_cron_times_in_vietnam(tmp_path):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from dondoc.workflows.deploy import deploy_all
+    from dondoc.settings import Settings
+    from dondoc.workflows.deploy import Schedules, deploy_all
+
+    schedules = Schedules.from_settings(Settings())  # the crons `serve` uses: one timetable for both runners
 
     started = time.perf_counter()
     with prefect_server(tmp_path / "prefect-home") as url:
         TIMINGS["prefect_server_start_s"] = round(time.perf_counter() - started, 2)
         with temporary_settings({PREFECT_API_URL: url}):
-            ids = deploy_all(pool=POOL, partitions=3)
-            assert deploy_all(pool=POOL, partitions=3) == ids  # a redeploy updates in place
-            assert [len(_schedules(d)) for d in ids] == [1, 0, 1, 1]  # the partition deployment has none
+            ids = deploy_all(pool=POOL, partitions=3, schedules=schedules)
+            assert deploy_all(pool=POOL, partitions=3, schedules=schedules) == ids  # a redeploy updates in place
+            assert [len(_schedules(d)) for d in ids] == [1, 0, 1, 1, 1]  # the partition deployment has none
         started = time.perf_counter()
-        sweep, send, summary = _local_starts(url, [ids[0], *ids[2:]])
+        sweep, send, summary, rollover = _local_starts(url, [ids[0], *ids[2:]])
         TIMINGS["first_scheduled_runs_s"] = round(time.perf_counter() - started, 2)
     assert all((t.hour, t.minute) == (7, 30) and t.weekday() < 5 for t in sweep)
     assert all((t.hour, t.minute, t.weekday()) == (8, 0, 0) for t in summary)
+    assert all((t.hour, t.minute) == (1, 15) for t in rollover)
     assert all(t.second == 0 for t in send) and len(send) >= 3
     assert all((b - a).total_seconds() == 60 for a, b in zip(send, send[1:]))
