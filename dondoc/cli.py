@@ -223,6 +223,10 @@ def register() -> None:
     that `dondoc --help` stays fast)."""
     from dondoc import cli_ops  # noqa: F401  (registers the operational commands)
     from dondoc.cli_import import import_plan_command
+    from dondoc.cli_prefect import prefect_app
+    from dondoc.cli_web import web_app
 
     app.command("import-plan")(import_plan_command)
+    app.add_typer(web_app)
+    app.add_typer(prefect_app, name="prefect")
 

@@ -10,8 +10,8 @@ export DONDOC_DATABASE_URL=${DONDOC_DATABASE_URL:-sqlite:///var/dondoc.db}
 .venv/bin/dondoc init
 .venv/bin/dondoc load config/
 .venv/bin/dondoc report overdue
-if .venv/bin/dondoc user --help >/dev/null 2>&1; then
-  .venv/bin/dondoc user add admin --role admin --password "${DONDOC_ADMIN_PASSWORD:-admin-demo}" --if-missing || true
-  echo "Đăng nhập / log in: admin / ${DONDOC_ADMIN_PASSWORD:-admin-demo}"
-fi
+password=${DONDOC_ADMIN_PASSWORD:-admin-demo}
+echo "$password" | .venv/bin/dondoc user add admin --role admin --password-stdin 2>/dev/null \
+  || echo "(người dùng admin đã có / admin user exists)"
+echo "Đăng nhập / log in at http://${DONDOC_HOST:-127.0.0.1}:${DONDOC_PORT:-8000}/login : admin / $password"
 exec .venv/bin/dondoc serve --host "${DONDOC_HOST:-127.0.0.1}" --port "${DONDOC_PORT:-8000}"
