@@ -66,9 +66,11 @@ def sweep_partition(index: int, count: int, now: datetime) -> dict[str, Any]:
 @task(name="dispatch-partition", task_run_name="dispatch-{index}-of-{count}", cache_policy=NO_CACHE)
 def dispatch_partition(index: int, count: int, now: datetime) -> dict[str, Any]:
     """Run one slice as a flow run of the partition deployment, on whichever worker takes it.
-    The idempotency key makes a retried dispatch wait for the same run, not start another."""
+    The idempotency key makes a retried dispatch wait for the same run, not start another;
+    a retry of the whole sweep (a new run count) starts new ones."""
+    key = f"{runtime.flow_run.id}:{runtime.flow_run.run_count}:{index}"
     run = run_deployment(PARTITION_DEPLOYMENT, parameters={"index": index, "count": count, "now": now.isoformat()},
-                         idempotency_key=f"{runtime.flow_run.id}:{index}", timeout=PARTITION_TIMEOUT_S)
+                         idempotency_key=key, timeout=PARTITION_TIMEOUT_S)
     if run.state is None or not run.state.is_completed():
         raise RuntimeError(f"partition {index}/{count} ended {run.state.name if run.state else 'unscheduled'}: "
                            f"flow run {run.name}")
