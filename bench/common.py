@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
-ROOT = RESULTS.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(os.environ.get("DONDOC_BENCH_RESULTS", ROOT / "bench" / "results"))
 
 
 def rss_mb() -> float:

@@ -6,15 +6,18 @@ import argparse
 import json
 from dataclasses import asdict
 
+from bench import store
 from bench.common import Timer, say
 from bench.generate import Shape, generate
-from bench.store import WORKDIR, Db, pg_exists
+from bench.store import Db, pg_exists
 
 
 def dataset_arguments(ap: argparse.ArgumentParser, size: int = Shape.occurrences) -> None:
     ap.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
     ap.add_argument("--size", type=int, default=size, help="occurrences (default %(default)s)")
     ap.add_argument("--seed", type=int, default=Shape.seed)
+    ap.add_argument("--provinces", type=int, default=Shape.provinces, help=argparse.SUPPRESS)
+    ap.add_argument("--communes", type=int, default=Shape.communes, help=argparse.SUPPRESS)
     ap.add_argument("--regenerate", action="store_true", help="generate even if a matching data set exists")
 
 
@@ -23,7 +26,7 @@ def kinds(choice: str) -> tuple[str, ...]:
 
 
 def _sidecar(db: Db):  # noqa: ANN202
-    return WORKDIR / f"{db.kind}-{db.name}.json"
+    return store.WORKDIR / f"{db.kind}-{db.name}.json"
 
 
 def _exists(db: Db) -> bool:
@@ -34,7 +37,7 @@ def _exists(db: Db) -> bool:
 
 def dataset(kind: str, shape: Shape, *, regenerate: bool = False, progress: bool = True) -> tuple[Db, dict]:
     """The database holding `shape`, generated unless a matching one exists."""
-    db = Db(kind, f"dondoc_bench_{shape.occurrences}" + ("" if shape.seed == Shape.seed else f"_s{shape.seed}"))
+    db = Db(kind, shape.slug())
     side = _sidecar(db)
     if not regenerate and side.exists() and _exists(db):
         meta = json.loads(side.read_text())
@@ -44,12 +47,12 @@ def dataset(kind: str, shape: Shape, *, regenerate: bool = False, progress: bool
     with Timer() as t:
         summary = generate(db, shape, progress=progress)
     meta = {"shape": asdict(shape), "summary": summary.as_dict(), "generate_s": round(t.seconds, 1)}
-    WORKDIR.mkdir(parents=True, exist_ok=True)
+    store.WORKDIR.mkdir(parents=True, exist_ok=True)
     side.write_text(json.dumps(meta, indent=1))
     say(f"generated in {meta['generate_s']} s: {summary.as_dict()}")
     return db, meta
 
 
 def ensure(args: argparse.Namespace) -> list[Db]:
-    shape = Shape(occurrences=args.size, seed=args.seed)
+    shape = Shape(occurrences=args.size, seed=args.seed, provinces=args.provinces, communes=args.communes)
     return [dataset(kind, shape, regenerate=args.regenerate)[0] for kind in kinds(args.db)]

@@ -53,6 +53,12 @@ class Shape:
     seed: int = 20251111
     areas: int = 0  # 0: one area per OCCURRENCES_PER_AREA occurrences
 
+    def slug(self) -> str:
+        """A database name for this shape (defaults left out)."""
+        extra = "".join(f"_{k[0]}{v}" for k, v in asdict(self).items()
+                        if k != "occurrences" and v != getattr(Shape, k))
+        return f"dondoc_bench_{self.occurrences}{extra}"
+
     def area_count(self) -> int:
         return min(len(AREAS), self.areas or max(1, math.ceil(self.occurrences / OCCURRENCES_PER_AREA)))
 

@@ -23,9 +23,9 @@ def test_the_prefect_server_imports_and_builds_its_app_with_our_pinned_fastapi()
     assert any(getattr(r, "path", "") == "/api" for r in app.routes)
 
 
-@pytest.mark.xfail(strict=True, reason="FastAPI >= 0.151 answers 422 to the nulls Prefect 3.8.8's client sends "
-                   "(limit, sort, filters); FastAPI 0.150.0 takes them as defaults. Strict: passes once fixed")
 def test_prefects_own_client_lists_deployments_as_its_cli_does(prefect_harness):
+    """FastAPI >= 0.151 answers 422 to the nulls Prefect 3.8.8's client sends (limit, sort,
+    filters), which breaks `prefect deployment ls`; hence the pin fastapi==0.150.0."""
     from prefect.client.orchestration import get_client
 
     with get_client(sync_client=True) as client:
