@@ -100,7 +100,7 @@ def preview_email(agency: Annotated[str, typer.Option(help="Mã cơ quan nhận 
         if a is None:
             fail(f"Không có cơ quan '{agency}' / unknown agency")
         rows = _preview_rows(session, agency, today + timedelta(days=days_ahead))
-    link = response_url(settings.base_url, agency, secret=settings.secret_key)
+    link = response_url(settings.base_url, agency, secret=settings.secret())
     ctx = digest_context({"id": a.id, "name": a.name}, rows, today=today, link=link)
     rendered = render(kind or email_kind(ctx["templates"]) if rows else (kind or "digest"), lang or a.language, ctx)
     out.print(f"Subject: {rendered.subject}\n", markup=False)

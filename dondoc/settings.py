@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me"
@@ -17,13 +17,13 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///dondoc.db"
     config_dir: Path = Path("config")
     base_url: str = "http://127.0.0.1:8000"
-    secret_key: str = DEV_SECRET
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
     link_max_age_days: int = 30
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: SecretStr | None = None
     smtp_tls: Literal["none", "starttls", "tls"] = "none"
     smtp_timeout_s: float = 30.0
     mail_from: str = "dondoc <dondoc@localhost>"
@@ -50,10 +50,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholder_secret_in_production(self) -> "Settings":
-        if self.env == "production" and self.secret_key == DEV_SECRET:
+        if self.env == "production" and self.secret_key.get_secret_value() in (DEV_SECRET, ""):
             raise ValueError("DONDOC_SECRET_KEY must be set in production")
         return self
 
+
+    def secret(self) -> str:
+        """The signing key (kept a SecretStr so that repr and logs never show it)."""
+        return self.secret_key.get_secret_value()
 
     def admin_list(self) -> list[str]:
         return [a.strip() for a in self.admin_emails.split(",") if a.strip()]

@@ -8,7 +8,7 @@ notifications pending for the next run.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
 from typing import Any, Iterable
@@ -30,7 +30,7 @@ MAX_ITEMS = 200
 @dataclass(frozen=True)
 class MailContext:
     base_url: str
-    secret: str
+    secret: str = field(repr=False)
 
 
 def _pending(session, limit: int) -> list:  # noqa: ANN001

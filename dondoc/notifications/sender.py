@@ -34,7 +34,7 @@ class SmtpConfig:
     host: str = "127.0.0.1"
     port: int = 8025
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     tls: str = "none"  # none | starttls | tls
     timeout_s: float = 30.0
     mail_from: str = "dondoc <dondoc@localhost>"

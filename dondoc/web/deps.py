@@ -36,7 +36,7 @@ class WebContext:
 
     @property
     def secret(self) -> str:
-        return self.settings.secret_key
+        return self.settings.secret()
 
     @property
     def secure_cookies(self) -> bool:

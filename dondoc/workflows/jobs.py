@@ -36,11 +36,11 @@ class Runtime:
     @classmethod
     def from_settings(cls, s: Settings) -> "Runtime":
         return cls(
-            smtp=SmtpConfig(host=s.smtp_host, port=s.smtp_port, username=s.smtp_username, password=s.smtp_password,
-                            tls=s.smtp_tls, timeout_s=s.smtp_timeout_s, mail_from=s.mail_from),
+            smtp=SmtpConfig(host=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
+                            password=s.smtp_password.get_secret_value() if s.smtp_password else None, tls=s.smtp_tls, timeout_s=s.smtp_timeout_s, mail_from=s.mail_from),
             send=SendPolicy(concurrency=s.send_concurrency, rate_per_s=s.send_rate_per_s, batch=s.send_batch,
                             claim_ttl_s=s.send_claim_ttl_s, backoff_s=s.send_backoff_s, max_attempts=s.send_max_attempts),
-            mail=MailContext(base_url=s.base_url, secret=s.secret_key),
+            mail=MailContext(base_url=s.base_url, secret=s.secret()),
             admins=tuple(s.admin_list()), dashboard_url=s.base_url.rstrip("/") + "/dashboard", sweep_batch=s.sweep_batch)
 
 
