@@ -65,6 +65,18 @@ def db_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def pg_url() -> str:
+    """A fresh PostgreSQL database for tests that only make sense there."""
+    if not pg_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL must be reachable on 127.0.0.1:5432 in CI")
+        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
+    url = _fresh_pg_database()
+    yield url
+    _drop_pg_database(url)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'dondoc.db'}"
 
