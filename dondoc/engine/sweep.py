@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -57,14 +57,17 @@ class Partition:
     count: int = 1
 
 
-def _due_batch(session: Session, today: date, after_id: int, limit: int, part: Partition, lock: bool) -> list:
+def _due_batch(session: Session, today: date, after: tuple[date, int], limit: int, part: Partition, lock: bool) -> list:
     """The next batch of due open rows. Writers lock them: on PostgreSQL with
     SKIP LOCKED, so concurrent sweeps share the work; on SQLite the
-    transaction already holds the database's write lock (BEGIN IMMEDIATE)."""
-    cols = (Occurrence.id, Occurrence.task_id, Occurrence.plan_id, Occurrence.owner_id, Occurrence.due,
+    transaction already holds the database's write lock (BEGIN IMMEDIATE).
+    Keyset order is (next_check_on, id), the partial index's own order: ordering
+    by id alone made SQLite walk the whole table instead of the index."""
+    cols = (Occurrence.id, Occurrence.next_check_on, Occurrence.task_id, Occurrence.plan_id, Occurrence.owner_id, Occurrence.due,
             Occurrence.status, Occurrence.on_event, Occurrence.escalation_level, Occurrence.last_step)
     q = (select(*cols).where(Occurrence.status.in_(INDEXED), Occurrence.next_check_on <= today,
-                             Occurrence.id > after_id).order_by(Occurrence.id).limit(limit))
+                             tuple_(Occurrence.next_check_on, Occurrence.id) > tuple_(*after))
+         .order_by(Occurrence.next_check_on, Occurrence.id).limit(limit))
     if part.count > 1:
         q = q.where(Occurrence.id % part.count == part.index)
     if lock and session.get_bind().dialect.name == "postgresql":
@@ -85,15 +88,15 @@ def sweep_once(engine: Engine, *, now: datetime, calendar: WorkCalendar, batch_s
     started = time.perf_counter()
     today = local_date(now)
     result = SweepResult(as_of=today.isoformat(), dry_run=dry_run)
-    with session_scope(engine, write=False) as session:
-        directory = Directory.load(session)
-    after = 0
+    directory: Directory | None = None  # loaded only when something is due: a repeat sweep stays cheap
+    after: tuple[date, int] = (date.min, 0)
     while not should_stop():
         with session_scope(engine, write=not dry_run) as session:
             rows = _due_batch(session, today, after, batch_size, partition, lock=not dry_run)
             if not rows:
                 break
-            after = rows[-1].id
+            after = (rows[-1].next_check_on, rows[-1].id)
+            directory = directory or Directory.load(session)
             _apply_batch(session, rows, directory, now=now, today=today, calendar=calendar, result=result,
                          dry_run=dry_run)
             if dry_run:

@@ -15,12 +15,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 import aiosmtplib
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import bindparam, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.db import session_scope
 from dondoc.engine.outbox_models import Email
-from dondoc.notifications.message import BadAddress, build_message
+from dondoc.notifications.message import BadAddress, build_message, envelope_sender, to_bytes
 
 
 class SendError(Exception):
@@ -92,6 +92,7 @@ class SmtpSender:
 
     def __init__(self, config: SmtpConfig):
         self.config = config
+        self.sender = envelope_sender(config.mail_from)
         self.smtp: aiosmtplib.SMTP | None = None
 
     async def _connect(self) -> aiosmtplib.SMTP:
@@ -102,11 +103,11 @@ class SmtpSender:
         await smtp.connect()
         return smtp
 
-    async def send(self, message, recipients: list[str]) -> None:  # noqa: ANN001
+    async def send(self, message: bytes, recipients: list[str]) -> None:
         try:
             if self.smtp is None or not self.smtp.is_connected:
                 self.smtp = await self._connect()
-            errors, _ = await self.smtp.send_message(message, recipients=recipients)
+            errors, _ = await self.smtp.sendmail(self.sender, recipients, message)
         except BaseException as exc:
             await self.close(quit=False)
             raise classify(exc) from exc
@@ -161,10 +162,23 @@ def claim(engine: Engine, *, worker: str, now: datetime, policy: SendPolicy) -> 
                                                         Email.status == "sending")).scalars())
 
 
-def _mark(engine: Engine, email: Email, worker: str, **values: object) -> None:
-    with session_scope(engine) as session:
-        session.execute(update(Email).where(Email.id == email.id, Email.claimed_by == worker, Email.status == "sending")
-                        .values(claimed_by=None, claimed_until=None, **values))
+_T = Email.__table__
+_MARK = (update(_T).where(_T.c.id == bindparam("m_id"), _T.c.claimed_by == bindparam("m_worker"),
+                          _T.c.status == "sending")
+         .values(claimed_by=None, claimed_until=None, status=bindparam("m_status"), last_error=bindparam("m_error"),
+                 sent_at=bindparam("m_sent_at"), next_attempt_at=func.coalesce(bindparam("m_next", type_=_T.c.next_attempt_at.type),
+                                                                             _T.c.next_attempt_at)))
+
+
+def _mark(engine: Engine, email: Email, worker: str, *, status: str, last_error: str = "",
+          sent_at: datetime | None = None, next_attempt_at: datetime | None = None) -> None:
+    """One short Core transaction per email, right after the server's answer
+    (a prepared statement, no ORM session: this runs thousands of times a second)."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(dondoc_write=True)
+        with conn.begin():
+            conn.execute(_MARK, {"m_id": email.id, "m_worker": worker, "m_status": status, "m_error": last_error,
+                                 "m_sent_at": sent_at, "m_next": next_attempt_at})
 
 
 def _backoff(policy: SendPolicy, attempts: int) -> timedelta:
@@ -205,7 +219,7 @@ async def _worker(queue: asyncio.Queue, engine: Engine, smtp: SmtpConfig, policy
                 msg = build_message(key=email.key, subject=email.subject, text=email.body_text, html=email.body_html,
                                     to=email.to_addrs, mail_from=smtp.mail_from, date=clock())
                 await limiter.wait()
-                await sender.send(msg, email.to_addrs)
+                await sender.send(to_bytes(msg), email.to_addrs)
             except Exception as exc:  # noqa: BLE001  (recorded on the row; the batch goes on)
                 error = classify(exc)
                 result.server_down = result.server_down or _unreachable(exc)
