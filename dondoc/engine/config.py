@@ -91,11 +91,17 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
     """YAML -> Python data plus a map from each value's path to its line."""
     loader = yaml.SafeLoader(text)
     lines: dict[tuple, int] = {}
+    seen: set[int] = set()
     try:
         root = loader.get_single_node()
 
         def walk(node: yaml.Node, path: tuple) -> Any:
             lines[path] = node.start_mark.line + 1
+            if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+                if id(node) in seen:  # an alias: refused, or a "billion laughs" file would expand forever
+                    raise yaml.MarkedYAMLError("", None, "không dùng tham chiếu YAML (&/*) / YAML aliases are not allowed",
+                                               node.start_mark)
+                seen.add(id(node))
             if isinstance(node, yaml.MappingNode):
                 out: dict[Any, Any] = {}
                 for k, v in node.value:

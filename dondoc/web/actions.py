@@ -33,6 +33,8 @@ class ActionError(ValueError):
 
 def clean_note(note: str | None) -> str:
     text = (note or "").strip()
+    if "\x00" in text:
+        raise ActionError("Ghi chú có ký tự không hợp lệ (NUL) / note contains a NUL character")
     if len(text) > MAX_NOTE:
         raise ActionError(f"Ghi chú dài quá {MAX_NOTE} ký tự / note too long")
     return text
@@ -42,10 +44,14 @@ def clean_evidence(url: str | None) -> str:
     text = (url or "").strip()
     if not text:
         return ""
-    if len(text) > MAX_URL or not text.lower().startswith(("http://", "https://")) or any(c.isspace() for c in text):
+    if len(text) > MAX_URL or not text.lower().startswith(("http://", "https://")) or _has_space_or_nul(text):
         raise ActionError("Đường dẫn minh chứng phải bắt đầu bằng http:// hoặc https:// "
                           "/ evidence must be an http(s) link")
     return text
+
+
+def _has_space_or_nul(text: str) -> bool:
+    return any(c.isspace() or c == "\x00" for c in text)
 
 
 def _last_event_id(session: Session, occurrence_id: int) -> int:

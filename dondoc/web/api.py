@@ -4,10 +4,9 @@ in its scope; anything else answers 404 and changes nothing."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date
 from typing import Annotated, Iterator, Optional
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -20,13 +19,14 @@ from dondoc.web import dashboard_data as dd
 from dondoc.web.actions import ActionError, NotFound, user_change
 from dondoc.web.api_auth import ApiScope, ApiUser
 from dondoc.web.api_schemas import (AgencySummaryOut, EventOut, MeOut, OccurrenceOut, OverdueItemOut, PlanOut,
-                                    StatusChangeIn, SummaryOut, TaskOut)
+                                    StatusChangeIn, SummaryOut, TaskOut, errors)
 from dondoc.web.deps import web
+from dondoc.web.params import MAX_ROW_ID, IsoDate, Key, Level, RowId, RowIdQuery, StatusFilter, Text
 from dondoc.web.scope import Scope
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=errors(401))
 Limit = Annotated[int, Query(ge=1, le=5000)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ROW_ID)]
 
 
 @contextmanager
@@ -54,8 +54,8 @@ def list_plans(request: Request, scope: ApiScope) -> list[PlanOut]:
         return [PlanOut.of(p) for p in plans]
 
 
-@router.get("/plans/{plan_id}", response_model=PlanOut)
-def get_plan(request: Request, plan_id: str, scope: ApiScope) -> PlanOut:
+@router.get("/plans/{plan_id}", response_model=PlanOut, responses=errors(404))
+def get_plan(request: Request, plan_id: Key, scope: ApiScope) -> PlanOut:
     with session_scope(web(request).engine, write=False) as session:
         plan = session.get(Plan, plan_id)
         if plan is None or not scope.allows(plan_id):
@@ -64,7 +64,7 @@ def get_plan(request: Request, plan_id: str, scope: ApiScope) -> PlanOut:
 
 
 @router.get("/tasks", response_model=list[TaskOut])
-def list_tasks(request: Request, scope: ApiScope, plan: Optional[str] = None, lead: Optional[str] = None,
+def list_tasks(request: Request, scope: ApiScope, plan: Text = None, lead: Text = None,
                limit: Limit = 500, offset: Offset = 0) -> list[TaskOut]:
     q = select(Task).where(scope.where(Task.plan_id)).order_by(Task.plan_id, Task.id).limit(limit).offset(offset)
     if plan:
@@ -75,8 +75,8 @@ def list_tasks(request: Request, scope: ApiScope, plan: Optional[str] = None, le
         return [TaskOut.of(t) for t in session.execute(q).scalars()]
 
 
-@router.get("/tasks/{task_id}", response_model=TaskOut)
-def get_task(request: Request, task_id: int, scope: ApiScope) -> TaskOut:
+@router.get("/tasks/{task_id}", response_model=TaskOut, responses=errors(404))
+def get_task(request: Request, task_id: RowId, scope: ApiScope) -> TaskOut:
     with session_scope(web(request).engine, write=False) as session:
         task = session.get(Task, task_id)
         if task is None or not scope.allows(task.plan_id):
@@ -94,13 +94,13 @@ def status_filter(status: str | None) -> list[str] | None:
     return [status]
 
 
-@router.get("/occurrences", response_model=list[OccurrenceOut])
-def list_occurrences(request: Request, scope: ApiScope, plan: Optional[str] = None, task_id: Optional[int] = None,
-                     owner: Optional[str] = None, agency: Annotated[Optional[str], Query(
-                         description="an agency and everything below it")] = None,
-                     status: Annotated[Optional[str], Query(description="a status, or 'open'")] = None,
-                     due_before: Optional[date] = None, due_after: Optional[date] = None,
+@router.get("/occurrences", response_model=list[OccurrenceOut], responses=errors(400))
+def list_occurrences(request: Request, scope: ApiScope, plan: Text = None, task_id: RowIdQuery = None,
+                     owner: Text = None, agency: Text = None,
+                     status: Annotated[Optional[StatusFilter], Query(description="a status, or 'open'")] = None,
+                     due_before: Optional[IsoDate] = None, due_after: Optional[IsoDate] = None,
                      limit: Limit = 500, offset: Offset = 0) -> list[OccurrenceOut]:
+    """Filter by plan, task, owner, `agency` (it and everything below it), status (or 'open') and due date."""
     ctx = web(request)
     q = (select(Occurrence, Task).join(Task, Task.id == Occurrence.task_id).where(scope.where(Occurrence.plan_id))
          .order_by(Occurrence.id).limit(limit).offset(offset))
@@ -122,23 +122,24 @@ def _occurrence(session: Session, occurrence_id: int, scope: Scope) -> tuple[Occ
     return occ, session.get(Task, occ.task_id)
 
 
-@router.get("/occurrences/{occurrence_id}", response_model=OccurrenceOut)
-def get_occurrence(request: Request, occurrence_id: int, scope: ApiScope) -> OccurrenceOut:
+@router.get("/occurrences/{occurrence_id}", response_model=OccurrenceOut, responses=errors(404))
+def get_occurrence(request: Request, occurrence_id: RowId, scope: ApiScope) -> OccurrenceOut:
     ctx = web(request)
     with session_scope(ctx.engine, write=False) as session:
         return OccurrenceOut.of(*_occurrence(session, occurrence_id, scope), ctx.today())
 
 
-@router.get("/occurrences/{occurrence_id}/events", response_model=list[EventOut])
-def occurrence_events(request: Request, occurrence_id: int, scope: ApiScope) -> list[EventOut]:
+@router.get("/occurrences/{occurrence_id}/events", response_model=list[EventOut], responses=errors(404))
+def occurrence_events(request: Request, occurrence_id: RowId, scope: ApiScope) -> list[EventOut]:
     with session_scope(web(request).engine, write=False) as session:
         _occurrence(session, occurrence_id, scope)
         q = select(Event).where(Event.occurrence_id == occurrence_id).order_by(Event.at, Event.id)
         return [EventOut.of(e) for e in session.execute(q).scalars()]
 
 
-@router.post("/occurrences/{occurrence_id}/status", response_model=OccurrenceOut)
-def change_status(request: Request, occurrence_id: int, body: StatusChangeIn, user: ApiUser,
+@router.post("/occurrences/{occurrence_id}/status", response_model=OccurrenceOut,
+             responses=errors(400, 403, 404, 409))
+def change_status(request: Request, occurrence_id: RowId, body: StatusChangeIn, user: ApiUser,
                   scope: ApiScope) -> OccurrenceOut:
     """Any legal transition (set_status checks it); writes an Event with the user as actor."""
     ctx = web(request)
@@ -148,32 +149,28 @@ def change_status(request: Request, occurrence_id: int, body: StatusChangeIn, us
         return OccurrenceOut.of(occ, session.get(Task, occ.task_id), ctx.today())
 
 
-def _report_filters(request: Request, scope: Scope) -> dd.Filters:
-    try:
-        f = dd.parse_filters(request.query_params, web(request).today())
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from None
-    if f.plan and not scope.allows(f.plan):
+def report_filters(request: Request, scope: ApiScope, as_of: Optional[IsoDate] = None, plan: Text = None,
+                   agency: Text = None, level: Text = None, escalation: Level = None) -> dd.Filters:
+    """The dashboard's filters: as of a date (default today), a plan, an agency and below, a level, a step."""
+    if plan and not scope.allows(plan):
         raise HTTPException(404, "Không có kế hoạch này / no such plan")
-    return f
+    return dd.Filters(as_of=as_of or web(request).today(), plan=plan or None, agency=agency or None,
+                      level=level or None, escalation=escalation)
 
 
-@router.get("/reports/overdue", response_model=list[OverdueItemOut])
-def report_overdue(request: Request, scope: ApiScope, as_of: Optional[date] = None, plan: Optional[str] = None,
-                   agency: Optional[str] = None, level: Optional[str] = None,
-                   escalation: Optional[int] = None) -> list[OverdueItemOut]:
+ReportFilters = Annotated[dd.Filters, Depends(report_filters)]
+
+
+@router.get("/reports/overdue", response_model=list[OverdueItemOut], responses=errors(404))
+def report_overdue(request: Request, scope: ApiScope, f: ReportFilters) -> list[OverdueItemOut]:
     """Overdue items as of a date (default today), most overdue first."""
-    f = _report_filters(request, scope)
     with session_scope(web(request).engine, write=False) as session:
         return [OverdueItemOut(**i.as_dict()) for i in dd.overdue_items(session, f, scope)]
 
 
-@router.get("/reports/summary", response_model=SummaryOut)
-def report_summary(request: Request, scope: ApiScope, as_of: Optional[date] = None, plan: Optional[str] = None,
-                   agency: Optional[str] = None, level: Optional[str] = None,
-                   escalation: Optional[int] = None) -> SummaryOut:
+@router.get("/reports/summary", response_model=SummaryOut, responses=errors(404))
+def report_summary(request: Request, scope: ApiScope, f: ReportFilters) -> SummaryOut:
     """The dashboard's numbers: four category totals, agencies ranked, weekly trend."""
-    f = _report_filters(request, scope)
     with session_scope(web(request).engine, write=False) as session:
         rows = dd.agency_rows(session, f, scope)
         series = dd.trend(session, f, scope)

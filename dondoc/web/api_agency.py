@@ -12,15 +12,17 @@ from dondoc.engine.models import Occurrence, Task
 from dondoc.web.actions import agency_change
 from dondoc.web.api import api_errors, status_filter
 from dondoc.web.api_auth import ApiAgency
-from dondoc.web.api_schemas import OccurrenceOut, StatusChangeIn
+from dondoc.web.api_schemas import OccurrenceOut, StatusChangeIn, errors
 from dondoc.web.deps import web
+from dondoc.web.params import RowId, StatusFilter
 
-router = APIRouter(prefix="/api/agency", tags=["agency"])
+router = APIRouter(prefix="/api/agency", tags=["agency"], responses=errors(401))
 
 
-@router.get("/occurrences", response_model=list[OccurrenceOut])
+@router.get("/occurrences", response_model=list[OccurrenceOut], responses=errors(400))
 def my_occurrences(request: Request, agency: ApiAgency,
-                   status: Annotated[Optional[str], Query(description="a status, or 'open' (default)")] = "open",
+                   status: Annotated[Optional[StatusFilter],
+                                     Query(description="a status, or 'open' (default)")] = "open",
                    limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> list[OccurrenceOut]:
     ctx = web(request)
     q = (select(Occurrence, Task).join(Task, Task.id == Occurrence.task_id).where(Occurrence.owner_id == agency)
@@ -32,8 +34,8 @@ def my_occurrences(request: Request, agency: ApiAgency,
         return [OccurrenceOut.of(o, t, ctx.today()) for o, t in session.execute(q)]
 
 
-@router.get("/occurrences/{occurrence_id}", response_model=OccurrenceOut)
-def my_occurrence(request: Request, occurrence_id: int, agency: ApiAgency) -> OccurrenceOut:
+@router.get("/occurrences/{occurrence_id}", response_model=OccurrenceOut, responses=errors(404))
+def my_occurrence(request: Request, occurrence_id: RowId, agency: ApiAgency) -> OccurrenceOut:
     ctx = web(request)
     with session_scope(ctx.engine, write=False) as session:
         occ = session.get(Occurrence, occurrence_id)
@@ -42,8 +44,8 @@ def my_occurrence(request: Request, occurrence_id: int, agency: ApiAgency) -> Oc
         return OccurrenceOut.of(occ, session.get(Task, occ.task_id), ctx.today())
 
 
-@router.post("/occurrences/{occurrence_id}/status", response_model=OccurrenceOut)
-def report(request: Request, occurrence_id: int, body: StatusChangeIn, agency: ApiAgency) -> OccurrenceOut:
+@router.post("/occurrences/{occurrence_id}/status", response_model=OccurrenceOut, responses=errors(400, 404, 409))
+def report(request: Request, occurrence_id: RowId, body: StatusChangeIn, agency: ApiAgency) -> OccurrenceOut:
     """in_progress or reported (done, awaiting the focal agency's confirmation); the focal agency is emailed."""
     ctx = web(request)
     with api_errors(), session_scope(ctx.engine) as session:

@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 from dondoc.engine.lifecycle import standing
 from dondoc.engine.models import Event, Occurrence, Plan, Task
+from dondoc.web.actions import MAX_NOTE, MAX_URL
+from dondoc.web.params import EVIDENCE_URL, NO_NUL, StatusName
 
 
 class PlanOut(BaseModel):
@@ -135,12 +137,26 @@ class SummaryOut(BaseModel):
 
 
 class StatusChangeIn(BaseModel):
-    status: str = Field(description="not_started | in_progress | reported | done | cancelled | waived")
-    note: str = ""
-    evidence_url: str = ""
+    status: StatusName = Field(description="agencies may set only in_progress or reported")
+    note: str = Field("", max_length=MAX_NOTE, pattern=NO_NUL, description="required to cancel or waive")
+    evidence_url: str = Field("", max_length=MAX_URL, pattern=EVIDENCE_URL, description="an http(s) link")
 
 
 class MeOut(BaseModel):
     username: str
     role: str
     agency: Optional[str]
+
+
+class ErrorOut(BaseModel):
+    detail: str = Field(description="Vietnamese first, then English")
+
+
+ERROR_TEXT = {400: "Bad request", 401: "Authentication required (bearer token or session)",
+              403: "Missing X-CSRF-Token header (session cookie only)", 404: "Not found, or outside your scope",
+              409: "Illegal transition, or changed meanwhile"}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers an endpoint documents, each `{"detail": "..."}`."""
+    return {code: {"model": ErrorOut, "description": ERROR_TEXT[code]} for code in codes}

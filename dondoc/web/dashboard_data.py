@@ -16,6 +16,7 @@ from sqlmodel import Session
 from dondoc.engine.lifecycle import Category
 from dondoc.engine.models import Agency, Occurrence, Plan, Task
 from dondoc.engine.reports import OverdueItem, status_as_of, subtree
+from dondoc.web.params import MAX_LEVEL
 from dondoc.web.scope import Scope
 
 TREND_WEEKS = 8
@@ -45,8 +46,10 @@ def parse_filters(params: Mapping[str, str], today: date) -> Filters:
         as_of = date.fromisoformat(raw["as_of"]) if raw["as_of"] else today
     except ValueError:
         raise ValueError(f"Ngày '{raw['as_of']}' cần dạng YYYY-MM-DD / expected YYYY-MM-DD") from None
-    if raw["escalation"] and not raw["escalation"].isdigit():
-        raise ValueError("Cấp đôn đốc phải là số / escalation level must be a number")
+    if raw["escalation"] and not (raw["escalation"].isdecimal() and int(raw["escalation"]) <= MAX_LEVEL):
+        raise ValueError(f"Cấp đôn đốc phải là số từ 0 đến {MAX_LEVEL} / escalation level must be 0-{MAX_LEVEL}")
+    if any("\x00" in value for value in raw.values()):
+        raise ValueError("Bộ lọc có ký tự không hợp lệ (NUL) / a filter contains a NUL character")
     return Filters(as_of=as_of, plan=raw["plan"] or None, agency=raw["agency"] or None, level=raw["level"] or None,
                    escalation=int(raw["escalation"]) if raw["escalation"] else None)
 
@@ -138,9 +141,14 @@ def oldest_overdue(session: Session, f: Filters, scope: Scope) -> dict[str, dict
             for owner, occ_id, due, task_id, number, title in session.execute(q)}
 
 
+def _weeks_before(day: date, weeks: int) -> date:
+    """`weeks` weeks before `day`, or the first day there is (as_of may be 0001-01-01)."""
+    return day - timedelta(weeks=weeks) if day - date.min >= timedelta(weeks=weeks) else date.min
+
+
 def trend(session: Session, f: Filters, scope: Scope, weeks: int = TREND_WEEKS) -> list[tuple[date, int]]:
     """Overdue counts as of each of the last `weeks` weeks, ending on `as_of`."""
-    days = [f.as_of - timedelta(weeks=k) for k in range(weeks - 1, -1, -1)]
+    days = [_weeks_before(f.as_of, k) for k in range(weeks - 1, -1, -1)]
     q = (select(*(_count(_overdue(d)) for d in days)).select_from(Occurrence)
          .join(Agency, Agency.id == Occurrence.owner_id).where(*_conditions(session, f, scope)))
     return list(zip(days, session.execute(q).one(), strict=True))

@@ -188,4 +188,40 @@ EN: dict[str, str] = {
     "Đồng gửi": "Cc",
     "Quản trị": "Admin",
     "Điều phối": "Coordinator",
+    # importing a plan document
+    "Nhập kế hoạch": "Import a plan",
+    "Nhập kế hoạch từ văn bản": "Import a plan from a document",
+    "Nhập kế hoạch từ văn bản (.txt, .docx)": "Import a plan from a document (.txt, .docx)",
+    "1. Tải lên văn bản kế hoạch": "1. Upload the plan document",
+    "Tệp .txt hoặc .docx": ".txt or .docx file",
+    "Đọc văn bản": "Read the document",
+    "Chỉ nhận văn bản .txt (UTF-8) hoặc .docx (Word), tối đa": "Only .txt (UTF-8) or .docx (Word) documents, at most",
+    "dondoc đọc văn bản và đề xuất bản nháp; những điểm chưa chắc chắn được đánh dấu để bạn rà soát.":
+        "dondoc reads the document and proposes a draft; whatever it is unsure of is flagged for your review.",
+    "2. Bản nháp": "2. The draft",
+    "từ": "from",
+    "Nhiệm vụ tìm thấy": "Tasks found",
+    "Điểm cần rà soát": "Fields to review",
+    "Cơ quan đề xuất mới": "New agencies proposed",
+    "Cần rà soát ở phần chung của kế hoạch": "To review in the plan's general part",
+    "Cần rà soát": "To review",
+    "văn bản": "document",
+    "bản nháp dòng": "draft line",
+    "Chưa có trong danh mục cơ quan": "Not in the agency registry",
+    "mới": "new",
+    "chưa xác định": "not determined",
+    "Bản nháp chưa có nhiệm vụ nào.": "The draft has no tasks.",
+    "Chưa có trong danh mục: bổ sung email, cơ quan cấp trên rồi chuyển vào khóa agencies: của bản nháp.":
+        "Not in the registry: add an email and a parent agency, then move them under the draft's agencies: key.",
+    "Mã": "Id",
+    "Tên": "Name",
+    "Lý do": "Reason",
+    "3. Sửa và nạp bản nháp": "3. Edit and load the draft",
+    "Bản nháp có lỗi, chưa nạp gì": "The draft has errors; nothing was loaded",
+    "Sửa nội dung nếu cần, xóa các khóa review: sau khi rà soát và chuyển proposed_agencies: vào agencies: (có email, "
+    "cơ quan cấp trên). Bản nháp được kiểm tra như lệnh dondoc load: có lỗi thì không nạp gì.":
+        "Edit as needed, remove each review: key once reviewed and move proposed_agencies: under agencies: (with an "
+        "email and a parent agency). The draft is checked like `dondoc load`: any error and nothing is loaded.",
+    "Nạp kế hoạch": "Load the plan",
+    "Đã nạp kế hoạch từ bản nháp.": "The plan was loaded from the draft.",
 }

@@ -18,6 +18,7 @@ from dondoc.web.actions import retry_email
 from dondoc.web.charts import bar_chart, line_chart
 from dondoc.web.deps import AdminDep, PageError, ScopeDep, UserDep, csrf_protect, web
 from dondoc.web.export import dashboard_xlsx, items_csv
+from dondoc.web.params import RowId
 from dondoc.web.render import page
 from dondoc.web.scope import Scope
 from dondoc.web.task_data import task_view
@@ -82,7 +83,7 @@ def dashboard_export_xlsx(request: Request, user: UserDep, scope: ScopeDep) -> R
 
 
 @router.get("/tasks/{task_id}")
-def task_page(request: Request, task_id: int, user: UserDep, scope: ScopeDep) -> Response:
+def task_page(request: Request, task_id: RowId, user: UserDep, scope: ScopeDep) -> Response:
     ctx = web(request)
     with session_scope(ctx.engine, write=False) as session:
         task = session.get(Task, task_id)
@@ -93,7 +94,7 @@ def task_page(request: Request, task_id: int, user: UserDep, scope: ScopeDep) ->
 
 
 @router.get("/occurrences/{occurrence_id}")
-def occurrence_page(request: Request, occurrence_id: int, user: UserDep, scope: ScopeDep) -> Response:
+def occurrence_page(request: Request, occurrence_id: RowId, user: UserDep, scope: ScopeDep) -> Response:
     with session_scope(web(request).engine, write=False) as session:
         occ = session.get(Occurrence, occurrence_id)
         if occ is None or not scope.allows(occ.plan_id):
@@ -116,7 +117,7 @@ def outbox(request: Request, user: AdminDep, status: str = "") -> Response:
 
 
 @router.post("/outbox/{email_id}/retry")
-def outbox_retry(request: Request, email_id: int, user: AdminDep) -> Response:
+def outbox_retry(request: Request, email_id: RowId, user: AdminDep) -> Response:
     ctx = web(request)
     with session_scope(ctx.engine) as session:
         if not retry_email(session, email_id=email_id, user=user, now=ctx.now()):

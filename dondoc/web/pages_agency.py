@@ -17,6 +17,7 @@ from dondoc.engine.status import StaleUpdate
 from dondoc.notifications.tokens import LinkError, read_token
 from dondoc.web.actions import ActionError, NotFound, agency_change
 from dondoc.web.deps import PageError, WebContext, web
+from dondoc.web.params import RowId
 from dondoc.web.render import page
 from dondoc.web.security import agency_form_token, same
 
@@ -71,7 +72,7 @@ def agency_page(request: Request, token: str) -> Response:
 
 
 @router.post("/r/{token}/occurrences/{occurrence_id}")
-def agency_update(request: Request, token: str, occurrence_id: int, form: Annotated[str, Form()] = "",
+def agency_update(request: Request, token: str, occurrence_id: RowId, form: Annotated[str, Form()] = "",
                   action: Annotated[str, Form()] = "", note: Annotated[str, Form()] = "",
                   evidence_url: Annotated[str, Form()] = "") -> Response:
     ctx = web(request)

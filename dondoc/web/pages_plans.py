@@ -15,6 +15,7 @@ from dondoc.engine.models import Occurrence, Plan
 from dondoc.engine.status import StaleUpdate
 from dondoc.web.actions import ActionError, NotFound, review
 from dondoc.web.deps import PageError, ScopeDep, UserDep, WebContext, csrf_protect, web
+from dondoc.web.params import Key, RowId
 from dondoc.web.plan_data import plan_view, plans_overview, preview
 from dondoc.web.render import page
 from dondoc.web.scope import Scope
@@ -49,7 +50,7 @@ def _plan(session, plan_id: str, scope: Scope) -> Plan:  # noqa: ANN001
 
 
 @router.get("/plans/{plan_id}")
-def plan_page(request: Request, plan_id: str, user: UserDep, scope: ScopeDep, preview_on: str = "") -> Response:
+def plan_page(request: Request, plan_id: Key, user: UserDep, scope: ScopeDep, preview_on: str = "") -> Response:
     ctx = web(request)
     moment = _preview_moment(ctx, preview_on)
     with session_scope(ctx.engine, write=False) as session:
@@ -58,11 +59,12 @@ def plan_page(request: Request, plan_id: str, user: UserDep, scope: ScopeDep, pr
     emails = preview(ctx.engine, plan, now=moment, base_url=ctx.settings.base_url)
     return page(request, "plan.html", dict(view, emails=emails, preview_on=preview_on, moment=moment,
                                            today=ctx.today(), reviewed=request.query_params.get("reviewed"),
-                                           outcome=request.query_params.get("outcome", "")))
+                                           outcome=request.query_params.get("outcome", ""),
+                                           loaded=request.query_params.get("loaded")))
 
 
 @router.post("/plans/{plan_id}/occurrences/{occurrence_id}/review")
-def review_occurrence(request: Request, plan_id: str, occurrence_id: int, user: UserDep, scope: ScopeDep,
+def review_occurrence(request: Request, plan_id: Key, occurrence_id: RowId, user: UserDep, scope: ScopeDep,
                       action: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "") -> Response:
     ctx = web(request)
     try:

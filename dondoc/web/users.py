@@ -38,6 +38,8 @@ def create_user(session: Session, *, username: str, password: str, role: str, no
 
 
 def find_user(session: Session, username: str) -> User | None:
+    if "\x00" in username:  # no name has one, and PostgreSQL refuses it in a query
+        return None
     return session.exec(select(User).where(User.username == username.strip())).first()
 
 

@@ -88,3 +88,15 @@ def test_all_errors_are_reported_at_once(tmp_path, engine, db_url):
     bad_plan = PLAN.replace("lead: tram-y-te-an-binh", "lead: a-1").replace("lead: truong-hoc-an-binh", "lead: a-2")
     result = load(write_config(tmp_path / "bad", plan=bad_plan), db_url)
     assert "a-1" in result.output and "a-2" in result.output
+
+
+def test_a_billion_laughs_file_is_refused_at_once(tmp_path, engine, db_url):
+    import time
+
+    lol = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    folder = write_config(tmp_path / "bad")
+    (folder / "lol.yaml").write_text(lol, encoding="utf-8")
+    started = time.monotonic()
+    result = load(folder, db_url)
+    assert result.exit_code == 2 and "lol.yaml:1" in result.output and "aliases" in result.output and time.monotonic() - started < 5

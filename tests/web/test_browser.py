@@ -2,6 +2,7 @@
 the overdue dashboard of the example plans; an agency opens the link from a
 reminder the test SMTP server really received and reports completion; the
 coordinator confirms it from the email she got; the dashboard counts change.
+A coordinator imports a plan document.
 Screenshots land in docs/screenshots/."""
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from dondoc.workflows.jobs import Runtime, run_send, run_sweep
 from tests.conftest import ROOT, free_port
 from tests.web.conftest import COMMUNE, NOW, PASSWORD, SECRET, add_personas, load_examples, occurrence_of
 from tests.web.live import live_server
+from tests.web.test_import_pages import DOCUMENT, DRAFT_PLAN, reviewed
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -150,3 +152,21 @@ def test_an_agency_reports_from_a_real_email_the_coordinator_confirms_and_the_co
     admin.screenshot(path=str(SHOTS / "task.png"), full_page=True)
     with session_scope(site.engine, write=False) as s:
         assert s.get(Occurrence, occ.id).status == "done"
+
+
+def test_a_coordinator_uploads_a_plan_reviews_the_flagged_draft_and_loads_it(browser, site):
+    page = browser.new_page(**DESKTOP)
+    log_in(page, site.base, "hoa", start="/import")
+    page.wait_for_url(f"{site.base}/import")
+    page.set_input_files("input[name=file]", str(DOCUMENT))
+    page.click("button:has-text('Đọc văn bản')")
+    page.wait_for_selector("#tasks")
+    assert page.locator("#tasks tr.flagged").count() > 10 and page.locator("#tasks td.flag").count() > 10
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#tasks tr.flagged").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "import.png"))
+    draft = page.locator("textarea[name=draft]")
+    draft.fill(reviewed(draft.input_value(), number="125/KH-UBND"))
+    page.click("button:has-text('Nạp kế hoạch')")
+    page.wait_for_url(f"{site.base}/plans/{DRAFT_PLAN}?loaded=1")
+    assert "125/KH-UBND" in page.locator("h1").inner_text()
