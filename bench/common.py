@@ -39,6 +39,24 @@ def child(module: str, *args: str, timeout: float = 3600) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+RESTARTED = ("server closed the connection", "terminating connection", "Connection refused",
+             "the database system is", "connection failed")
+
+
+def retry_if_restarted(fn, *, attempts: int = 3):  # noqa: ANN001, ANN201
+    """Call fn(); again if it failed because PostgreSQL went away (the shared
+    cluster is restarted by dondoc's reliability tests)."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except RuntimeError as exc:
+            if attempt == attempts - 1 or not any(s in str(exc) for s in RESTARTED):
+                raise
+            say(f"PostgreSQL went away ({str(exc).splitlines()[0][:80]}...); waiting and running again")
+            time.sleep(10)
+    raise AssertionError("unreachable")
+
+
 def emit(payload: dict) -> None:
     """A child's answer: one JSON line on stdout."""
     sys.stdout.write(json.dumps(payload, default=str) + "\n")

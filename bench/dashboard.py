@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from bench import store
 from bench.common import ROOT, Timer, ms, record, say
 from bench.sinks import free_port
 from bench.store import Db, clone, drop
@@ -110,7 +111,9 @@ def _target(copy: Db, token: str, name: str, path: str, clients: int, seconds: i
     of one measurement do not slow the next."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "bench.dashboard", "serve", copy.url, str(port)], cwd=ROOT)
+    log = (store.WORKDIR / f"web-{copy.name}-{name}.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "bench.dashboard", "serve", copy.url, str(port)], cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait(base, proc)
         header = f"Authorization: Bearer {token}" if path.startswith("/api") else f"Cookie: {_login(base)}"
@@ -118,6 +121,7 @@ def _target(copy: Db, token: str, name: str, path: str, clients: int, seconds: i
         out = _single(base, path, {key: value}) | _wrk(base, path, header, clients, seconds)
     finally:
         _stop(proc)
+        log.close()
     return {f"dashboard_{name}_{k}": v for k, v in out.items()}
 
 

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import text
 
-from bench.common import Timer, child, emit, ratio, record, say
+from bench.common import Timer, child, emit, ratio, record, retry_if_restarted, say
 from bench.sinks import Sinks
 from bench.store import Db, Loader, clone, drop, fresh
 from bench.world import NOW, TODAY
@@ -111,15 +111,18 @@ def child_main(mode: str, url: str, port: int, concurrency: int) -> None:
 
 
 def _contender(db: Db, mode: str, sinks: int, concurrency: int) -> dict:
-    copy = clone(db, mode)
-    try:
-        with Sinks(sinks) as sink:
-            out = child("bench.outbox", "child", mode, copy.url, str(sink.port), str(concurrency))
-        with get_engine(copy.url).connect() as conn:
-            unsent = conn.execute(text("SELECT count(*) FROM email WHERE status <> 'sent'")).scalar()
-        return out | {"accepted": sink.accepted, "unsent": unsent}
-    finally:
-        drop(copy)
+    def once() -> dict:
+        copy = clone(db, mode)
+        try:
+            with Sinks(sinks) as sink:
+                out = child("bench.outbox", "child", mode, copy.url, str(sink.port), str(concurrency))
+            with get_engine(copy.url).connect() as conn:
+                unsent = conn.execute(text("SELECT count(*) FROM email WHERE status <> 'sent'")).scalar()
+            return out | {"accepted": sink.accepted, "unsent": unsent}
+        finally:
+            drop(copy)
+
+    return retry_if_restarted(once)
 
 
 def run(kind: str, emails: int, *, sinks: int = 3, concurrency: int = 8) -> dict:

@@ -16,7 +16,7 @@ import sys
 
 from sqlalchemy import text
 
-from bench.common import Timer, child, emit, ratio, record, rss_mb, say
+from bench.common import Timer, child, emit, ratio, record, retry_if_restarted, rss_mb, say
 from bench.store import Db, clone, drop
 from bench.world import NOW
 from dondoc.engine.calendar import WorkCalendar
@@ -85,11 +85,14 @@ def child_main(mode: str, url: str, compose: bool) -> None:
 
 
 def _contender(db: Db, mode: str, compose: bool = False) -> dict:
-    copy = clone(db, mode)
-    try:
-        return child("bench.sweep", "child", mode, copy.url, "--compose" if compose else "--no-compose")
-    finally:
-        drop(copy)
+    def once() -> dict:
+        copy = clone(db, mode)
+        try:
+            return child("bench.sweep", "child", mode, copy.url, "--compose" if compose else "--no-compose")
+        finally:
+            drop(copy)
+
+    return retry_if_restarted(once)
 
 
 def run(db: Db, *, naive: bool = True, compose: bool = True) -> dict:

@@ -64,20 +64,24 @@ def email_kind(templates: list[str]) -> str:
     return templates[0] if len(templates) == 1 else "digest"
 
 
-def compose_pending(engine: Engine, *, now: datetime, mail: MailContext, limit: int = 200_000) -> int:
-    """Create digest emails for pending notifications; returns emails created."""
+def compose_pending(engine: Engine, *, now: datetime, mail: MailContext, limit: int = 200_000,
+                    per_transaction: int = 200) -> int:
+    """Create digest emails for pending notifications; returns emails created.
+    Emails are written `per_transaction` recipients to a commit, each in its own
+    savepoint, so one commit (an fsync on PostgreSQL) serves many recipients."""
     today = local_date(now)
     with session_scope(engine, write=False) as session:
         rows = _pending(session, limit)
         wanted = {r.recipient.removesuffix(".head") for r in rows}
         agencies = {a.id: a for a in session.execute(select(Agency).where(Agency.id.in_(wanted))).scalars()} if rows else {}
+    digests = [(recipient, agencies[recipient.removesuffix(".head")], list(group))
+               for recipient, group in groupby(rows, key=lambda r: r.recipient)
+               if recipient.removesuffix(".head") in agencies]
     created = 0
-    for recipient, group in groupby(rows, key=lambda r: r.recipient):
-        group = list(group)
-        agency = agencies.get(recipient.removesuffix(".head"))
-        if agency is None:
-            continue
-        created += _write_email(engine, recipient, agency, group, today=today, now=now, mail=mail)
+    for i in range(0, len(digests), per_transaction):
+        with session_scope(engine) as session:
+            for recipient, agency, group in digests[i:i + per_transaction]:
+                created += _write_email(session, recipient, agency, group, today=today, now=now, mail=mail)
     return created
 
 
@@ -85,7 +89,11 @@ def _address(agency: Agency, recipient: str) -> str:
     return agency.head_email if recipient.endswith(".head") and agency.head_email else agency.email
 
 
-def _write_email(engine: Engine, recipient: str, agency: Agency, rows: list, *, today: date, now: datetime,
+class _AlreadyComposed(Exception):
+    """Another composer claimed some of these notifications first."""
+
+
+def _write_email(session, recipient: str, agency: Agency, rows: list, *, today: date, now: datetime,  # noqa: ANN001
                  mail: MailContext) -> int:
     link = response_url(mail.base_url, agency.id, secret=mail.secret)
     ctx = digest_context({"id": agency.id, "name": agency.name}, rows, today=today, link=link)
@@ -93,23 +101,17 @@ def _write_email(engine: Engine, recipient: str, agency: Agency, rows: list, *, 
     rendered = render(kind, agency.language, ctx)
     ids = [r.id for r in rows]
     key = "digest-" + hashlib.sha256(f"{recipient}:{','.join(map(str, ids))}".encode()).hexdigest()[:32]
+    email = Email(key=key, kind=kind, recipient=recipient, to_addrs=[_address(agency, recipient)],
+                  subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,
+                  language=agency.language, next_attempt_at=now, created_at=now)
     try:
-        return _insert_email(engine, key, kind, recipient, agency, rendered, ids, now)
-    except IntegrityError:  # a concurrent composer wrote this very digest first
+        with session.begin_nested():
+            session.add(email)
+            session.flush()
+            claimed = session.execute(update(Notification).where(Notification.id.in_(ids), Notification.email_id.is_(None))
+                                      .values(email_id=email.id)).rowcount
+            if claimed != len(ids):
+                raise _AlreadyComposed
+    except (_AlreadyComposed, IntegrityError):  # a concurrent composer wrote this digest first
         return 0
-
-
-def _insert_email(engine: Engine, key: str, kind: str, recipient: str, agency: Agency, rendered, ids: list[int],  # noqa: ANN001
-                  now: datetime) -> int:
-    with session_scope(engine) as session:
-        email = Email(key=key, kind=kind, recipient=recipient, to_addrs=[_address(agency, recipient)],
-                      subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,
-                      language=agency.language, next_attempt_at=now, created_at=now)
-        session.add(email)
-        session.flush()
-        claimed = session.execute(update(Notification).where(Notification.id.in_(ids), Notification.email_id.is_(None))
-                                  .values(email_id=email.id)).rowcount
-        if claimed != len(ids):
-            session.rollback()
-            return 0
     return 1
