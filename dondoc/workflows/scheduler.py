@@ -61,7 +61,7 @@ class Service:
             id="rollover", replace_existing=True)
         if self.missed_sweep():
             add(self._job("sweep", self.sweep), id="sweep-catchup", replace_existing=True,
-                next_run_time=datetime.now(VN_TZ) + timedelta(seconds=1))
+                next_run_time=self.clock() + timedelta(seconds=1))
         self.scheduler.start()
         log.info("scheduler started holder=%s leader=%s", self.holder, self.leader)
 
