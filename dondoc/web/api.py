@@ -165,7 +165,7 @@ ReportFilters = Annotated[dd.Filters, Depends(report_filters)]
 def report_overdue(request: Request, scope: ApiScope, f: ReportFilters) -> list[OverdueItemOut]:
     """Overdue items as of a date (default today), most overdue first."""
     with session_scope(web(request).engine, write=False) as session:
-        return [OverdueItemOut(**i.as_dict()) for i in dd.overdue_items(session, f, scope)]
+        return list(dd.overdue_items(session, f, scope))
 
 
 @router.get("/reports/summary", response_model=SummaryOut, responses=errors(404))

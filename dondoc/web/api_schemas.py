@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from dondoc.engine.lifecycle import standing
 from dondoc.engine.models import Event, Occurrence, Plan, Task
+from dondoc.engine.reports import OverdueItem
 from dondoc.web.actions import MAX_NOTE, MAX_URL
 from dondoc.web.params import EVIDENCE_URL, NO_NUL, StatusName
 
@@ -102,21 +103,7 @@ class EventOut(BaseModel):
                    after=e.after, note=e.note)
 
 
-class OverdueItemOut(BaseModel):
-    """The fields of `dondoc report overdue --format json`."""
-
-    plan: str
-    plan_number: str
-    task: str
-    title: str
-    lead: str
-    lead_name: str
-    due: str
-    days_overdue: int
-    status: str
-    escalation_level: int
-    period: str
-    occurrence_id: int
+OverdueItemOut = OverdueItem  # the fields of `dondoc report overdue --format json`, one definition for both
 
 
 class AgencySummaryOut(BaseModel):
