@@ -78,6 +78,7 @@ class Occurrence(SQLModel, table=True):
               sqlite_where=text(OPEN_STATUSES_SQL)),
         Index("ix_occurrence_owner_status", "owner_id", "status"),
         Index("ix_occurrence_plan_status_due", "plan_id", "status", "due"),
+        Index("ix_occurrence_due", "due"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id")
@@ -119,3 +120,36 @@ class Policy(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=120)
     steps: list[dict] = _json()
     repeat_every: Optional[str] = None
+
+
+class AgencyTally(SQLModel, table=True):
+    """Per owner agency and plan, the four categories as of `TallyState.as_of`
+    (today), kept by dondoc.engine.tally so the dashboard does not count 1 M
+    rows per request. `overdue_w1`..`overdue_w7`: overdue 1..7 weeks earlier."""
+
+    __tablename__ = "agency_tally"
+    owner_id: str = Field(primary_key=True, max_length=120)
+    plan_id: str = Field(primary_key=True, max_length=120)
+    total: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    overdue: int = 0
+    oldest_due: Optional[date] = None
+    overdue_w1: int = 0
+    overdue_w2: int = 0
+    overdue_w3: int = 0
+    overdue_w4: int = 0
+    overdue_w5: int = 0
+    overdue_w6: int = 0
+    overdue_w7: int = 0
+
+
+class TallyState(SQLModel, table=True):
+    """One row: the day the tally counts for (None: to be rebuilt) and a
+    generation bumped by every change the dashboard shows."""
+
+    __tablename__ = "tally_state"
+    id: int = Field(default=1, primary_key=True)
+    as_of: Optional[date] = None
+    generation: int = 0
+    built_at: Optional[datetime] = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column, Index, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, text
 from sqlmodel import Field, SQLModel
 
 
@@ -13,6 +13,10 @@ class Notification(SQLModel, table=True):
     """One occurrence brought to one recipient's attention by one step.
     `key` = occurrence:step:recipient is unique, so no rerun can queue it twice."""
 
+    __table_args__ = (
+        Index("ix_notification_pending", "recipient", "id", postgresql_where=text("email_id IS NULL"),
+              sqlite_where=text("email_id IS NULL")),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=200)
     occurrence_id: int = Field(foreign_key="occurrence.id", index=True)
@@ -40,6 +44,7 @@ class Email(SQLModel, table=True):
     subject: str
     body_text: str
     body_html: str
+    raw: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))  # the MIME bytes sent
     language: str = Field(default="vi", max_length=5)
     status: str = Field(default="queued", max_length=12, index=True)  # queued|sending|retrying|sent|failed
     attempts: int = 0
