@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from dondoc.engine import tally
 from dondoc.engine.calendar import WorkCalendar, local_date
 from dondoc.engine.config import Config, plan_span, report_dates
 from dondoc.engine.config_schema import AgencyIn, PlanIn, PolicyIn, TaskIn, parse_day_month
@@ -60,6 +61,8 @@ def apply_config(session: Session, config: Config, *, now: datetime, calendar: W
     session.flush()
     for loc in config.plans.values():
         _apply_plan(ctx, loc.item, config)
+    if ctx.result.counts:
+        tally.invalidate(session)
     return ctx.result
 
 
@@ -260,6 +263,7 @@ def _sync_occurrences(ctx: _Ctx, plan: Plan, task: Task, wanted: list[Period], o
                           plan_id=plan.id, task_id=task.id, occurrence_id=occ.id)
                 occ.due = period.due
                 occ.next_check_on = first_check(rule, period.due, ctx.calendar)
+                ctx.result.add("occurrence_due_changed")
     for key, occ in existing.items():
         if key not in keep and occ.status in OPEN and not _beyond_horizon(occ, horizon):
             _cancel(ctx, occ, "không còn trong lịch của nhiệm vụ / period no longer in the task's schedule")

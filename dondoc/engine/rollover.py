@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from dondoc.engine import tally
 from dondoc.engine.calendar import WorkCalendar, local_date
 from dondoc.engine.db import session_scope
 from dondoc.engine.escalation import Policy as PolicyRule
@@ -40,6 +41,8 @@ def rollover_once(engine: Engine, *, now: datetime, calendar: WorkCalendar) -> i
             leads = {t.lead_id for t in tasks if t.kind == "task"}
             for task in tasks:
                 created += _fill(session, plan, task, *_wanted(plan, task, leads), rule, horizon, calendar, now)
+        if created:
+            tally.invalidate(session)
     return created
 
 

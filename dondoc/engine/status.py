@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session
 
+from dondoc.engine import tally
 from dondoc.engine.calendar import WorkCalendar, local_date
 from dondoc.engine.escalation import Policy as PolicyRule
 from dondoc.engine.escalation import first_check, step_date
@@ -51,6 +52,7 @@ def set_status(session: Session, occ: Occurrence, target: str, *, actor: Actor, 
     session.add(Event(at=now, actor_kind=actor.kind, actor=actor.id, kind="occurrence.status", plan_id=occ.plan_id,
                       task_id=occ.task_id, occurrence_id=occ.id, before={"status": occ.status},
                       after={k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}, note=note))
+    tally.owner_changed(session, occ.owner_id)
     session.refresh(occ)
     return occ
 

@@ -169,14 +169,16 @@ def report_overdue(request: Request, scope: ApiScope, f: ReportFilters) -> list[
 
 
 @router.get("/reports/summary", response_model=SummaryOut, responses=errors(404))
-def report_summary(request: Request, scope: ApiScope, f: ReportFilters) -> SummaryOut:
-    """The dashboard's numbers: four category totals, agencies ranked, weekly trend."""
-    with session_scope(web(request).engine, write=False) as session:
-        rows = dd.agency_rows(session, f, scope)
-        series = dd.trend(session, f, scope)
+def report_summary(request: Request, scope: ApiScope, f: ReportFilters, limit: Limit = 500,
+                   offset: Offset = 0) -> SummaryOut:
+    """The dashboard's numbers: four category totals, weekly trend, and the
+    agencies ranked (lowest on-time rate first), `limit` of them from `offset`."""
+    ctx = web(request)
+    ov = ctx.overviews.get(ctx.engine, f, scope, today=ctx.today(), now=ctx.now())
     agencies = [AgencySummaryOut(agency=r.agency_id, name=r.name, level=r.level,
                                  counts={str(k): v for k, v in r.counts.items()}, on_time_rate=r.on_time_rate,
                                  oldest_overdue_occurrence=r.oldest["occurrence_id"] if r.oldest else None,
-                                 oldest_overdue_days=r.oldest["days"] if r.oldest else None) for r in rows]
-    return SummaryOut(as_of=f.as_of, totals={str(k): v for k, v in dd.totals(rows).items()}, agencies=agencies,
-                      trend=[{"as_of": d.isoformat(), "overdue": n} for d, n in series])
+                                 oldest_overdue_days=r.oldest["days"] if r.oldest else None)
+                for r in ov.ranked(ctx.engine, scope, offset, offset + limit)]
+    return SummaryOut(as_of=f.as_of, totals={str(k): v for k, v in ov.totals.items()}, agency_count=len(ov.rows),
+                      agencies=agencies, trend=[{"as_of": d.isoformat(), "overdue": n} for d, n in ov.series])

@@ -119,6 +119,7 @@ class AgencySummaryOut(BaseModel):
 class SummaryOut(BaseModel):
     as_of: date
     totals: dict[str, int]
+    agency_count: int = Field(description="agencies in the view; `agencies` holds `limit` of them from `offset`")
     agencies: list[AgencySummaryOut]
     trend: list[dict[str, Any]]
 

@@ -10,11 +10,13 @@ from datetime import date, timedelta
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, case, func, not_, select
+from sqlalchemy import and_, func, not_, select
 from sqlmodel import Session
 
+from dondoc.engine import tally
+from dondoc.engine.tally import count_if, done_by, done_late, overdue_on
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.models import Agency, Occurrence, Plan, Task
+from dondoc.engine.models import Agency, AgencyTally, Occurrence, Plan, Task
 from dondoc.engine.reports import OverdueItem, status_as_of, subtree
 from dondoc.web.params import MAX_LEVEL
 from dondoc.web.scope import Scope
@@ -54,19 +56,6 @@ def parse_filters(params: Mapping[str, str], today: date) -> Filters:
                    escalation=int(raw["escalation"]) if raw["escalation"] else None)
 
 
-def _done_by(day: date):  # noqa: ANN202
-    return and_(Occurrence.status == "done", Occurrence.completed_on.is_not(None), Occurrence.completed_on <= day)
-
-
-def _late(day: date):  # noqa: ANN202
-    return and_(_done_by(day), Occurrence.due.is_not(None), Occurrence.completed_on > Occurrence.due)
-
-
-def _overdue(day: date):  # noqa: ANN202
-    return and_(not_(_done_by(day)), Occurrence.on_event == False, Occurrence.due.is_not(None),  # noqa: E712
-                Occurrence.due < day)
-
-
 def _conditions(session: Session, f: Filters, scope: Scope) -> list:
     conds = [Occurrence.status.not_in(("cancelled", "waived")), scope.where(Occurrence.plan_id)]
     if f.plan:
@@ -80,8 +69,16 @@ def _conditions(session: Session, f: Filters, scope: Scope) -> list:
     return conds
 
 
-def _count(cond) -> Any:  # noqa: ANN001
-    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+@dataclass(frozen=True)
+class AgencyInfo:
+    name: str
+    level: str
+    parent_id: str | None
+
+
+def agency_infos(session: Session) -> dict[str, AgencyInfo]:
+    return {a: AgencyInfo(name, level, parent)
+            for a, name, level, parent in session.execute(select(Agency.id, Agency.name, Agency.level, Agency.parent_id))}
 
 
 @dataclass(frozen=True)
@@ -104,13 +101,13 @@ class AgencyRow:
         return None if due == 0 else self.counts[Category.DONE_ON_TIME] / due
 
 
-def agency_rows(session: Session, f: Filters, scope: Scope) -> list[AgencyRow]:
-    """Per owner agency: the four categories; ranked from the lowest on-time
-    rate up (who is late comes first), agencies with nothing due yet last."""
+def agency_rows(session: Session, f: Filters, scope: Scope, *, with_oldest: bool = True) -> list[AgencyRow]:
+    """Per owner agency: the four categories, counted over the occurrences
+    (any as-of date, any filter); ranked by `rank`."""
     d = f.as_of
-    on_time = and_(_done_by(d), not_(_late(d)))
-    q = (select(Agency.id, Agency.name, Agency.level, func.count(Occurrence.id), _count(on_time), _count(_late(d)),
-                _count(_overdue(d)))
+    on_time = and_(done_by(d), not_(done_late(d)))
+    q = (select(Agency.id, Agency.name, Agency.level, func.count(Occurrence.id), count_if(on_time), count_if(done_late(d)),
+                count_if(overdue_on(d)))
          .join(Agency, Agency.id == Occurrence.owner_id).where(*_conditions(session, f, scope))
          .group_by(Agency.id, Agency.name, Agency.level))
     rows = []
@@ -118,22 +115,62 @@ def agency_rows(session: Session, f: Filters, scope: Scope) -> list[AgencyRow]:
         counts = {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late, Category.IN_PROGRESS_OVERDUE: overdue,
                   Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue}
         rows.append(AgencyRow(agency_id, name, level, counts))
-    oldest = oldest_overdue(session, f, scope)
-    rows = [replace(r, oldest=oldest.get(r.agency_id)) for r in rows]
+    if with_oldest:
+        oldest = oldest_overdue(session, f, scope)
+        rows = [replace(r, oldest=oldest.get(r.agency_id)) for r in rows]
+    return rank(rows)
+
+
+def rank(rows: list[AgencyRow]) -> list[AgencyRow]:
+    """From the lowest on-time rate up (who is late comes first), agencies
+    with nothing due yet last."""
     return sorted(rows, key=lambda r: (r.on_time_rate is None, r.on_time_rate or 0.0, -r.overdue, r.name))
+
+
+def _tally_conditions(session: Session, f: Filters, scope: Scope) -> list:
+    conds = [scope.where(AgencyTally.plan_id)]
+    if f.plan:
+        conds.append(AgencyTally.plan_id == f.plan)
+    if f.agency:
+        conds.append(AgencyTally.owner_id.in_(sorted(subtree(session, f.agency))))
+    return conds
+
+
+def tally_view(session: Session, f: Filters, scope: Scope,
+               agencies: Mapping[str, AgencyInfo]) -> tuple[list[AgencyRow], list[tuple[date, int]]]:
+    """`agency_rows` (without the oldest items) and `trend`, read from the
+    tally: valid when `f.as_of` is the tally's day and no escalation filter is set."""
+    t = AgencyTally
+    weeks = [getattr(t, f"overdue_w{k}") for k in range(tally.WEEKS, 0, -1)]
+    q = (select(t.owner_id, func.sum(t.total), func.sum(t.done_on_time), func.sum(t.done_late), func.sum(t.overdue),
+                *(func.sum(c) for c in weeks))
+         .where(*_tally_conditions(session, f, scope)).group_by(t.owner_id))
+    rows, series = [], [0] * (len(weeks) + 1)
+    for owner, total, on_time, late, overdue, *past in session.execute(q):
+        info = agencies.get(owner)
+        if not total or info is None or (f.level and info.level != f.level):
+            continue
+        for k, n in enumerate((*past, overdue)):
+            series[k] += n
+        counts = {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late, Category.IN_PROGRESS_OVERDUE: overdue,
+                  Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue}
+        rows.append(AgencyRow(owner, info.name, info.level, counts))
+    days = [*reversed(tally.week_days(f.as_of)), f.as_of]
+    return rank(rows), list(zip(days, series, strict=True))
 
 
 def totals(rows: list[AgencyRow]) -> dict[Category, int]:
     return {c: sum(r.counts[c] for r in rows) for c in Category}
 
 
-def oldest_overdue(session: Session, f: Filters, scope: Scope) -> dict[str, dict]:
-    """Each agency's oldest overdue item on `as_of`."""
+def oldest_overdue(session: Session, f: Filters, scope: Scope, owners: list[str] | None = None) -> dict[str, dict]:
+    """Each agency's (or each of `owners`') oldest overdue item on `as_of`."""
     rank = (func.row_number().over(partition_by=Occurrence.owner_id, order_by=(Occurrence.due, Occurrence.id))
             .label("rn"))
     inner = (select(Occurrence.owner_id, Occurrence.id, Occurrence.due, Occurrence.task_id, rank)
              .join(Agency, Agency.id == Occurrence.owner_id)
-             .where(*_conditions(session, f, scope), _overdue(f.as_of)).subquery())
+             .where(*_conditions(session, f, scope), overdue_on(f.as_of),
+                    *([Occurrence.owner_id.in_(owners)] if owners is not None else [])).subquery())
     q = (select(inner.c.owner_id, inner.c.id, inner.c.due, Task.id, Task.number, Task.title)
          .join(Task, Task.id == inner.c.task_id).where(inner.c.rn == 1))
     return {owner: dict(occurrence_id=occ_id, due=due, days=(f.as_of - due).days, task_id=task_id, task=number,
@@ -149,7 +186,7 @@ def _weeks_before(day: date, weeks: int) -> date:
 def trend(session: Session, f: Filters, scope: Scope, weeks: int = TREND_WEEKS) -> list[tuple[date, int]]:
     """Overdue counts as of each of the last `weeks` weeks, ending on `as_of`."""
     days = [_weeks_before(f.as_of, k) for k in range(weeks - 1, -1, -1)]
-    q = (select(*(_count(_overdue(d)) for d in days)).select_from(Occurrence)
+    q = (select(*(count_if(overdue_on(d)) for d in days)).select_from(Occurrence)
          .join(Agency, Agency.id == Occurrence.owner_id).where(*_conditions(session, f, scope)))
     return list(zip(days, session.execute(q).one(), strict=True))
 
@@ -160,7 +197,7 @@ def overdue_items(session: Session, f: Filters, scope: Scope, *, limit: int | No
     q = (select(Occurrence, Task.number, Task.title, Plan.number, Agency.name)
          .join(Task, Task.id == Occurrence.task_id).join(Plan, Plan.id == Occurrence.plan_id)
          .join(Agency, Agency.id == Occurrence.owner_id)
-         .where(*_conditions(session, f, scope), _overdue(f.as_of))
+         .where(*_conditions(session, f, scope), overdue_on(f.as_of))
          .order_by(Occurrence.due, Occurrence.plan_id, Task.number, Occurrence.owner_id))
     if limit:
         q = q.limit(limit)
@@ -168,13 +205,3 @@ def overdue_items(session: Session, f: Filters, scope: Scope, *, limit: int | No
                         due=o.due.isoformat(), days_overdue=(f.as_of - o.due).days, status=status_as_of(o, f.as_of),
                         escalation_level=o.escalation_level, period=o.period, occurrence_id=o.id)
             for o, num, title, pn, name in session.execute(q)]
-
-
-def choices(session: Session, scope: Scope) -> dict[str, list]:
-    """Options of the filter form."""
-    plans = session.execute(select(Plan.id, Plan.number, Plan.title).where(scope.where(Plan.id))
-                            .order_by(Plan.id)).all()
-    agencies = session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
-    levels = session.execute(select(Agency.level).distinct().order_by(Agency.level)).scalars().all()
-    top = session.execute(select(func.max(Occurrence.escalation_level))).scalar() or 0
-    return dict(plans=plans, agencies=agencies, levels=levels, escalations=list(range(0, max(top, 3) + 1)))

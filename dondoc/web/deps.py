@@ -2,7 +2,7 @@
 user, CSRF checks, and the exceptions the pages turn into responses."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Callable
 
@@ -13,6 +13,7 @@ from dondoc.engine.calendar import local_date
 from dondoc.engine.db import session_scope
 from dondoc.settings import Settings
 from dondoc.web.models import User
+from dondoc.web.overview import Overviews
 from dondoc.web.scope import Scope, scope_for
 from dondoc.web.security import (CSRF_COOKIE, SESSION_COOKIE, SessionData, fingerprint, load_login_csrf,
                                  load_session, same)
@@ -27,6 +28,7 @@ class WebContext:
     settings: Settings
     engine: Engine
     clock: Callable[[], datetime]
+    overviews: Overviews = field(default_factory=Overviews, compare=False)
 
     def now(self) -> datetime:
         return self.clock()

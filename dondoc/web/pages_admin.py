@@ -3,7 +3,9 @@ drill-down, the outbox. Coordinators see the dashboard and tasks of their
 plans; the outbox is for admins."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlmodel import Session
@@ -18,13 +20,14 @@ from dondoc.web.actions import retry_email
 from dondoc.web.charts import bar_chart, line_chart
 from dondoc.web.deps import AdminDep, PageError, ScopeDep, UserDep, csrf_protect, web
 from dondoc.web.export import dashboard_xlsx, items_csv
+from dondoc.web.overview import PAGE_SIZE, SHOWN_ITEMS
 from dondoc.web.params import RowId
 from dondoc.web.render import page
 from dondoc.web.scope import Scope
 from dondoc.web.task_data import task_view
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
-SHOWN_ITEMS = 200
+PageNo = Annotated[int, Query(alias="page", ge=1, le=1_000_000)]
 CHART_AGENCIES = 15
 EXPORT_LIMIT = 1_000_000
 OUTBOX_STATUSES = ("queued", "sending", "retrying", "sent", "failed")
@@ -43,23 +46,21 @@ def _filters(request: Request, session: Session, scope: Scope) -> dd.Filters:
     return f
 
 
-def _charts(rows: list[dd.AgencyRow], series: list) -> dict:
-    late = sorted((r for r in rows if r.overdue), key=lambda r: (-r.overdue, r.name))[:CHART_AGENCIES]
+def _charts(late: list[dd.AgencyRow], series: list) -> dict:
     return dict(bars=bar_chart([(r.name, r.overdue) for r in late]), line=line_chart(series))
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, user: UserDep, scope: ScopeDep) -> Response:
-    with session_scope(web(request).engine, write=False) as session:
+def dashboard(request: Request, user: UserDep, scope: ScopeDep, page_no: PageNo = 1) -> Response:
+    ctx = web(request)
+    with session_scope(ctx.engine, write=False) as session:
         f = _filters(request, session, scope)
-        rows = dd.agency_rows(session, f, scope)
-        series = dd.trend(session, f, scope)
-        items = dd.overdue_items(session, f, scope, limit=SHOWN_ITEMS)
-        options = dd.choices(session, scope)
-    totals = dd.totals(rows)
-    return page(request, "dashboard.html", dict(f=f, rows=rows, totals=totals, categories=list(Category), items=items,
-                                                series=series, options=options, shown=SHOWN_ITEMS,
-                                                **_charts(rows, series)))
+    ov = ctx.overviews.get(ctx.engine, f, scope, today=ctx.today(), now=ctx.now())
+    page_no = min(page_no, ov.pages)
+    return page(request, "dashboard.html", dict(f=f, ov=ov, rows=ov.page(ctx.engine, scope, page_no), page_no=page_no,
+                                                first=(page_no - 1) * PAGE_SIZE, totals=ov.totals,
+                                                categories=list(Category), items=ov.items, series=ov.series,
+                                                options=ov.options, shown=SHOWN_ITEMS, **_charts(ov.most_late(CHART_AGENCIES), ov.series)))
 
 
 @router.get("/dashboard.csv")

@@ -1,0 +1,180 @@
+"""What the dashboard and /api/reports/summary show, computed once per
+(data generation, filters, scope) and kept in a small per-process cache.
+
+The generation (dondoc.engine.tally) is bumped in the same transaction as every
+change the dashboard shows (status changes, loads, roll-overs, sweeps), so a
+cached overview is never served after the data under it changed, in this
+process or any other. As of today and without an escalation filter the
+numbers come from the tally (rebuilt first when a new day began); any other
+view counts the occurrences."""
+from __future__ import annotations
+
+import heapq
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from datetime import date, datetime
+from typing import Hashable
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from dondoc.engine import tally
+from dondoc.engine.db import session_scope
+from dondoc.engine.lifecycle import Category
+from dondoc.engine.models import Occurrence, Plan, TallyState
+from dondoc.engine.reports import OverdueItem
+from dondoc.web import dashboard_data as dd
+from dondoc.web.scope import Scope
+
+PAGE_SIZE = 50
+SHOWN_ITEMS = 200
+CHOICES_MAX = 300  # above this many plans or agencies the filter is a text field, not a list
+
+
+@dataclass
+class Overview:
+    f: dd.Filters
+    generation: int
+    from_tally: bool
+    rows: list[dd.AgencyRow]  # every agency in the view, ranked, without the oldest items
+    totals: dict[Category, int]
+    series: list[tuple[date, int]]
+    items: list[OverdueItem]  # the SHOWN_ITEMS most overdue
+    units: list[dd.AgencyRow]  # the view summed by the units directly under f.agency (top-level units without it)
+    trail: list[tuple[str, str]]  # (id, name) from the top down to f.agency
+    options: dict
+    _slices: dict[tuple[int, int], list[dd.AgencyRow]] = field(default_factory=dict)
+
+    def most_late(self, n: int) -> list[dd.AgencyRow]:
+        """The `n` agencies with the most overdue items."""
+        return self._most_late[:n]
+
+    @cached_property
+    def _most_late(self) -> list[dd.AgencyRow]:
+        return heapq.nsmallest(50, (r for r in self.rows if r.overdue), key=lambda r: (-r.overdue, r.name))
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.rows) // PAGE_SIZE))
+
+    def ranked(self, engine: Engine, scope: Scope, start: int, stop: int) -> list[dd.AgencyRow]:
+        """rows[start:stop] with each agency's oldest overdue item."""
+        key = (start, stop)
+        if key not in self._slices:
+            part = self.rows[start:stop]
+            with session_scope(engine, write=False) as session:
+                oldest = dd.oldest_overdue(session, replace(self.f, agency=None), scope,
+                                           owners=[r.agency_id for r in part])
+            self._slices[key] = [replace(r, oldest=oldest.get(r.agency_id)) for r in part]
+        return self._slices[key]
+
+    def page(self, engine: Engine, scope: Scope, number: int) -> list[dd.AgencyRow]:
+        start = (min(max(number, 1), self.pages) - 1) * PAGE_SIZE
+        return self.ranked(engine, scope, start, start + PAGE_SIZE)
+
+
+def rollup(rows: list[dd.AgencyRow], infos: dict[str, dd.AgencyInfo], root: str | None) -> list[dd.AgencyRow]:
+    """Pure: `rows` summed by the agency directly under `root` on each row's
+    chain (the top-level agencies when `root` is None; `root`'s own row stays)."""
+    memo: dict[str, str | None] = {}
+
+    def unit(agency: str) -> str | None:
+        path, node, found = [], agency, None
+        while node is not None:
+            if node in memo:
+                found = memo[node]
+                break
+            info = infos.get(node)
+            if node == root or info is None or info.parent_id == root:
+                found = node if (node == root or info is not None) else None
+                break
+            path.append(node)
+            node = info.parent_id
+        for n in path:
+            memo[n] = found
+        return found
+
+    sums: dict[str, dict[Category, int]] = {}
+    for r in rows:
+        u = unit(r.agency_id)
+        if u is not None:
+            acc = sums.setdefault(u, dict.fromkeys(Category, 0))
+            for c in Category:
+                acc[c] += r.counts[c]
+    return dd.rank([dd.AgencyRow(u, infos[u].name, infos[u].level, counts) for u, counts in sums.items()])
+
+
+def trail(infos: dict[str, dd.AgencyInfo], agency: str | None) -> list[tuple[str, str]]:
+    out, node, seen = [], agency, set()
+    while node is not None and node in infos and node not in seen:
+        seen.add(node)
+        out.append((node, infos[node].name))
+        node = infos[node].parent_id
+    return out[::-1]
+
+
+def _options(session, scope: Scope, infos: dict[str, dd.AgencyInfo]) -> dict:  # noqa: ANN001
+    plan_count = session.execute(select(func.count()).select_from(Plan).where(scope.where(Plan.id))).scalar_one()
+    plans = (session.execute(select(Plan.id, Plan.number, Plan.title).where(scope.where(Plan.id)).order_by(Plan.id)).all()
+             if plan_count <= CHOICES_MAX else None)
+    agencies = (sorted(((a, i.name) for a, i in infos.items()), key=lambda x: x[1])
+                if len(infos) <= CHOICES_MAX else None)
+    levels = sorted({i.level for i in infos.values()})
+    top = session.execute(select(func.max(Occurrence.escalation_level))).scalar() or 0
+    return dict(plans=plans, agencies=agencies, levels=levels, escalations=list(range(0, max(top, 3) + 1)))
+
+
+def build(engine: Engine, f: dd.Filters, scope: Scope, *, generation: int, from_tally: bool) -> Overview:
+    with session_scope(engine, write=False) as session:
+        infos = dd.agency_infos(session)
+        if from_tally:
+            rows, series = dd.tally_view(session, f, scope, infos)
+        else:
+            rows, series = dd.agency_rows(session, f, scope, with_oldest=False), dd.trend(session, f, scope)
+        items = dd.overdue_items(session, f, scope, limit=SHOWN_ITEMS)
+        options = _options(session, scope, infos)
+    return Overview(f=f, generation=generation, from_tally=from_tally, rows=rows, totals=dd.totals(rows),
+                    series=series, items=items, units=rollup(rows, infos, f.agency), trail=trail(infos, f.agency),
+                    options=options)
+
+
+class Overviews:
+    """A small LRU cache of overviews; one per app (thread-safe: misses are
+    computed one at a time, so a burst of requests computes each view once)."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._cache: OrderedDict[Hashable, Overview] = OrderedDict()
+        self._lock = threading.Lock()
+        self._compute = threading.Lock()
+
+    def get(self, engine: Engine, f: dd.Filters, scope: Scope, *, today: date, now: datetime) -> Overview:
+        from_tally = f.as_of == today and f.escalation is None
+        if from_tally:
+            generation = tally.ensure(engine, today=today, now=now)
+        else:
+            with session_scope(engine, write=False) as session:
+                row = session.get(TallyState, 1)
+                generation = row.generation if row else 0
+        key = (generation, f, scope.plans)
+        found = self._lookup(key)
+        if found is not None:
+            return found
+        with self._compute:
+            found = self._lookup(key)
+            if found is None:
+                found = build(engine, f, scope, generation=generation, from_tally=from_tally)
+                with self._lock:
+                    self._cache[key] = found
+                    while len(self._cache) > self.size:
+                        self._cache.popitem(last=False)
+        return found
+
+    def _lookup(self, key: Hashable) -> Overview | None:
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+            return found
