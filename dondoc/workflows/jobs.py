@@ -11,7 +11,8 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine import tally
+from dondoc.engine.calendar import WorkCalendar, local_date
 from dondoc.engine.rollover import rollover_once
 from dondoc.engine.sweep import Partition, SweepResult, sweep_once
 from dondoc.notifications.compose import MailContext, compose_pending
@@ -55,6 +56,8 @@ def run_sweep(engine: Engine, rt: Runtime, *, now: datetime, dry_run: bool = Fal
                         batch_size=rt.sweep_batch, should_stop=should_stop)
     if compose and not dry_run:
         result.emails_queued = compose_pending(engine, now=now, mail=rt.mail)
+    if not dry_run:
+        tally.ensure(engine, today=local_date(now), now=now)  # the day's first dashboard need not count 1 M rows
     log.info("sweep as_of=%s looked_at=%d due_soon=%d overdue=%d escalated=%d notifications=%d emails_queued=%d "
              "duration_s=%.3f", result.as_of, result.looked_at, result.due_soon, result.overdue, result.escalated,
              result.notifications, result.emails_queued, result.duration_s)
