@@ -179,6 +179,6 @@ def report_summary(request: Request, scope: ApiScope, f: ReportFilters, limit: L
                                  counts={str(k): v for k, v in r.counts.items()}, on_time_rate=r.on_time_rate,
                                  oldest_overdue_occurrence=r.oldest["occurrence_id"] if r.oldest else None,
                                  oldest_overdue_days=r.oldest["days"] if r.oldest else None)
-                for r in ov.ranked(ctx.engine, scope, offset, offset + limit)]
-    return SummaryOut(as_of=f.as_of, totals={str(k): v for k, v in ov.totals.items()}, agency_count=len(ov.rows),
+                for r in ov.rows(ctx.engine, scope, offset, offset + limit)]
+    return SummaryOut(as_of=f.as_of, totals={str(k): v for k, v in ov.totals.items()}, agency_count=ov.agency_count,
                       agencies=agencies, trend=[{"as_of": d.isoformat(), "overdue": n} for d, n in ov.series])

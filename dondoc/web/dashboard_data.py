@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import Float, and_, case, cast, func, not_, select
 from sqlmodel import Session
 
 from dondoc.engine import tally
@@ -136,27 +136,46 @@ def _tally_conditions(session: Session, f: Filters, scope: Scope) -> list:
     return conds
 
 
-def tally_view(session: Session, f: Filters, scope: Scope,
-               agencies: Mapping[str, AgencyInfo]) -> tuple[list[AgencyRow], list[tuple[date, int]]]:
-    """`agency_rows` (without the oldest items) and `trend`, read from the
-    tally: valid when `f.as_of` is the tally's day and no escalation filter is set."""
+Tallied = tuple  # (agency id, name, level, total, done on time, done late, overdue): a ranked row, unboxed
+
+
+def as_tallied(row: AgencyRow) -> Tallied:
+    c = row.counts
+    total = sum(c.values())
+    return (row.agency_id, row.name, row.level, total, c[Category.DONE_ON_TIME], c[Category.DONE_LATE],
+            c[Category.IN_PROGRESS_OVERDUE])
+
+
+def as_row(t: Tallied) -> AgencyRow:
+    agency_id, name, level, total, on_time, late, overdue = t
+    return AgencyRow(agency_id, name, level, {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late,
+                                               Category.IN_PROGRESS_OVERDUE: overdue,
+                                               Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue})
+
+
+def tally_view(session: Session, f: Filters, scope: Scope) -> tuple[list[Tallied], list[tuple[date, int]]]:
+    """The agencies ranked as `rank` ranks them (in SQL, as tuples) and the
+    weekly trend, read from the tally: valid when `f.as_of` is the tally's day
+    and no escalation filter is set."""
     t = AgencyTally
+    conds = _tally_conditions(session, f, scope)
+    levels = [Agency.level == f.level] if f.level else []
+    agg = (select(t.owner_id, func.sum(t.total).label("total"), func.sum(t.done_on_time).label("on_time"),
+                  func.sum(t.done_late).label("late"), func.sum(t.overdue).label("overdue"))
+           .where(*conds).group_by(t.owner_id).having(func.sum(t.total) > 0).subquery())
+    due = agg.c.on_time + agg.c.late + agg.c.overdue
+    name = Agency.name.collate("C" if session.get_bind().dialect.name == "postgresql" else "BINARY")
+    q = (select(agg.c.owner_id, Agency.name, Agency.level, agg.c.total, agg.c.on_time, agg.c.late, agg.c.overdue)
+         .join(Agency, Agency.id == agg.c.owner_id).where(*levels)
+         .order_by(case((due == 0, 1), else_=0), case((due == 0, 0.0), else_=cast(agg.c.on_time, Float) / due),
+                   agg.c.overdue.desc(), name))
+    ranked = session.execute(q).all()
     weeks = [getattr(t, f"overdue_w{k}") for k in range(tally.WEEKS, 0, -1)]
-    q = (select(t.owner_id, func.sum(t.total), func.sum(t.done_on_time), func.sum(t.done_late), func.sum(t.overdue),
-                *(func.sum(c) for c in weeks))
-         .where(*_tally_conditions(session, f, scope)).group_by(t.owner_id))
-    rows, series = [], [0] * (len(weeks) + 1)
-    for owner, total, on_time, late, overdue, *past in session.execute(q):
-        info = agencies.get(owner)
-        if not total or info is None or (f.level and info.level != f.level):
-            continue
-        for k, n in enumerate((*past, overdue)):
-            series[k] += n
-        counts = {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late, Category.IN_PROGRESS_OVERDUE: overdue,
-                  Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue}
-        rows.append(AgencyRow(owner, info.name, info.level, counts))
+    sums = select(*(func.coalesce(func.sum(c), 0) for c in (*weeks, t.overdue))).where(*conds)
+    if levels:
+        sums = sums.join(Agency, Agency.id == t.owner_id).where(*levels)
     days = [*reversed(tally.week_days(f.as_of)), f.as_of]
-    return rank(rows), list(zip(days, series, strict=True))
+    return ranked, list(zip(days, session.execute(sums).one(), strict=True))
 
 
 def totals(rows: list[AgencyRow]) -> dict[Category, int]:

@@ -38,7 +38,7 @@ class Overview:
     f: dd.Filters
     generation: int
     from_tally: bool
-    rows: list[dd.AgencyRow]  # every agency in the view, ranked, without the oldest items
+    ranked: list[dd.Tallied]  # every agency in the view, ranked
     totals: dict[Category, int]
     series: list[tuple[date, int]]
     items: list[OverdueItem]  # the SHOWN_ITEMS most overdue
@@ -53,17 +53,22 @@ class Overview:
 
     @cached_property
     def _most_late(self) -> list[dd.AgencyRow]:
-        return heapq.nsmallest(50, (r for r in self.rows if r.overdue), key=lambda r: (-r.overdue, r.name))
+        late = heapq.nsmallest(50, (t for t in self.ranked if t[6]), key=lambda t: (-t[6], t[1]))
+        return [dd.as_row(t) for t in late]
+
+    @property
+    def agency_count(self) -> int:
+        return len(self.ranked)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-len(self.rows) // PAGE_SIZE))
+        return max(1, -(-len(self.ranked) // PAGE_SIZE))
 
-    def ranked(self, engine: Engine, scope: Scope, start: int, stop: int) -> list[dd.AgencyRow]:
-        """rows[start:stop] with each agency's oldest overdue item."""
+    def rows(self, engine: Engine, scope: Scope, start: int, stop: int) -> list[dd.AgencyRow]:
+        """The ranked agencies [start:stop] with each one's oldest overdue item."""
         key = (start, stop)
         if key not in self._slices:
-            part = self.rows[start:stop]
+            part = [dd.as_row(t) for t in self.ranked[start:stop]]
             with session_scope(engine, write=False) as session:
                 oldest = dd.oldest_overdue(session, replace(self.f, agency=None), scope,
                                            owners=[r.agency_id for r in part])
@@ -72,12 +77,13 @@ class Overview:
 
     def page(self, engine: Engine, scope: Scope, number: int) -> list[dd.AgencyRow]:
         start = (min(max(number, 1), self.pages) - 1) * PAGE_SIZE
-        return self.ranked(engine, scope, start, start + PAGE_SIZE)
+        return self.rows(engine, scope, start, start + PAGE_SIZE)
 
 
-def rollup(rows: list[dd.AgencyRow], infos: dict[str, dd.AgencyInfo], root: str | None) -> list[dd.AgencyRow]:
-    """Pure: `rows` summed by the agency directly under `root` on each row's
-    chain (the top-level agencies when `root` is None; `root`'s own row stays)."""
+def rollup(ranked: list[dd.Tallied], infos: dict[str, dd.AgencyInfo], root: str | None) -> list[dd.AgencyRow]:
+    """Pure: the agencies' counts summed by the agency directly under `root` on
+    each one's chain (the top-level agencies when `root` is None; `root`'s own
+    counts stay its own)."""
     memo: dict[str, str | None] = {}
 
     def unit(agency: str) -> str | None:
@@ -96,14 +102,14 @@ def rollup(rows: list[dd.AgencyRow], infos: dict[str, dd.AgencyInfo], root: str 
             memo[n] = found
         return found
 
-    sums: dict[str, dict[Category, int]] = {}
-    for r in rows:
-        u = unit(r.agency_id)
+    sums: dict[str, list[int]] = {}
+    for agency_id, _, _, *counts in ranked:
+        u = unit(agency_id)
         if u is not None:
-            acc = sums.setdefault(u, dict.fromkeys(Category, 0))
-            for c in Category:
-                acc[c] += r.counts[c]
-    return dd.rank([dd.AgencyRow(u, infos[u].name, infos[u].level, counts) for u, counts in sums.items()])
+            acc = sums.setdefault(u, [0, 0, 0, 0])
+            for k, n in enumerate(counts):
+                acc[k] += n
+    return dd.rank([dd.as_row((u, infos[u].name, infos[u].level, *counts)) for u, counts in sums.items()])
 
 
 def trail(infos: dict[str, dd.AgencyInfo], agency: str | None) -> list[tuple[str, str]]:
@@ -130,14 +136,21 @@ def build(engine: Engine, f: dd.Filters, scope: Scope, *, generation: int, from_
     with session_scope(engine, write=False) as session:
         infos = dd.agency_infos(session)
         if from_tally:
-            rows, series = dd.tally_view(session, f, scope, infos)
+            ranked, series = dd.tally_view(session, f, scope)
         else:
-            rows, series = dd.agency_rows(session, f, scope, with_oldest=False), dd.trend(session, f, scope)
+            ranked = [dd.as_tallied(r) for r in dd.agency_rows(session, f, scope, with_oldest=False)]
+            series = dd.trend(session, f, scope)
         items = dd.overdue_items(session, f, scope, limit=SHOWN_ITEMS)
         options = _options(session, scope, infos)
-    return Overview(f=f, generation=generation, from_tally=from_tally, rows=rows, totals=dd.totals(rows),
-                    series=series, items=items, units=rollup(rows, infos, f.agency), trail=trail(infos, f.agency),
+    return Overview(f=f, generation=generation, from_tally=from_tally, ranked=ranked, totals=_totals(ranked),
+                    series=series, items=items, units=rollup(ranked, infos, f.agency), trail=trail(infos, f.agency),
                     options=options)
+
+
+def _totals(ranked: list[dd.Tallied]) -> dict[Category, int]:
+    total, on_time, late, overdue = (sum(column) for column in list(zip(*ranked))[3:]) if ranked else (0, 0, 0, 0)
+    return {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late, Category.IN_PROGRESS_OVERDUE: overdue,
+            Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue}
 
 
 class Overviews:
