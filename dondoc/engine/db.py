@@ -38,7 +38,8 @@ def _sqlite_begin(conn) -> None:  # noqa: ANN001
 def get_engine(url: str) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10,
+                               max_overflow=30)  # as many as the web thread pool may ask for at once
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's implicit BEGIN is replaced by ours: writers take the write
         # lock at BEGIN (IMMEDIATE) so two writers queue on busy_timeout instead

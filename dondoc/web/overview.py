@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import date, datetime
-from typing import Hashable
+from typing import Callable, Hashable
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -46,6 +46,13 @@ class Overview:
     trail: list[tuple[str, str]]  # (id, name) from the top down to f.agency
     options: dict
     _slices: dict[tuple[int, int], list[dd.AgencyRow]] = field(default_factory=dict)
+    _bodies: dict[Hashable, str] = field(default_factory=dict)
+
+    def body(self, key: Hashable, render: Callable[[], str]) -> str:
+        """A rendered part of a page, once per `key` (language, page number...)."""
+        if key not in self._bodies:
+            self._bodies[key] = render()
+        return self._bodies[key]
 
     def most_late(self, n: int) -> list[dd.AgencyRow]:
         """The `n` agencies with the most overdue items."""

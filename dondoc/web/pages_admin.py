@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -22,7 +23,8 @@ from dondoc.web.deps import AdminDep, PageError, ScopeDep, UserDep, csrf_protect
 from dondoc.web.export import dashboard_xlsx, items_csv
 from dondoc.web.overview import PAGE_SIZE, SHOWN_ITEMS
 from dondoc.web.params import RowId
-from dondoc.web.render import page
+from dondoc.web.i18n import pick_lang
+from dondoc.web.render import page, render_part
 from dondoc.web.scope import Scope
 from dondoc.web.task_data import task_view
 
@@ -57,10 +59,15 @@ def dashboard(request: Request, user: UserDep, scope: ScopeDep, page_no: PageNo 
         f = _filters(request, session, scope)
     ov = ctx.overviews.get(ctx.engine, f, scope, today=ctx.today(), now=ctx.now())
     page_no = min(page_no, ov.pages)
-    return page(request, "dashboard.html", dict(f=f, ov=ov, rows=ov.page(ctx.engine, scope, page_no), page_no=page_no,
-                                                first=(page_no - 1) * PAGE_SIZE, totals=ov.totals,
-                                                categories=list(Category), items=ov.items, series=ov.series,
-                                                options=ov.options, shown=SHOWN_ITEMS, **_charts(ov.most_late(CHART_AGENCIES), ov.series)))
+    lang = pick_lang(request)[0]
+
+    def render() -> str:
+        return render_part("_dashboard_body.html", lang, dict(
+            f=f, ov=ov, rows=ov.page(ctx.engine, scope, page_no), page_no=page_no, first=(page_no - 1) * PAGE_SIZE,
+            totals=ov.totals, categories=list(Category), items=ov.items, series=ov.series, options=ov.options,
+            shown=SHOWN_ITEMS, **_charts(ov.most_late(CHART_AGENCIES), ov.series)))
+
+    return page(request, "dashboard.html", dict(body=Markup(ov.body((lang, page_no), render))))
 
 
 @router.get("/dashboard.csv")

@@ -66,3 +66,8 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, *, 
     if chosen:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="lax")
     return response
+
+
+def render_part(name: str, lang: str, context: dict[str, Any]) -> str:
+    """A template rendered on its own (no request: nothing per user in it)."""
+    return templates.env.get_template(name).render(lang=lang, _=translator(lang), **context)
