@@ -145,11 +145,13 @@ class AgencyTally(SQLModel, table=True):
 
 
 class TallyState(SQLModel, table=True):
-    """One row: the day the tally counts for (None: to be rebuilt) and a
-    generation bumped by every change the dashboard shows."""
+    """One row: the day the tally counts for (None: to be rebuilt), a
+    generation bumped by every change the dashboard shows, and a directory
+    version bumped by every load (agencies change only through loads)."""
 
     __tablename__ = "tally_state"
     id: int = Field(default=1, primary_key=True)
     as_of: Optional[date] = None
     generation: int = 0
+    directory_version: int = 0
     built_at: Optional[datetime] = None

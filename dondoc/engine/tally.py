@@ -85,20 +85,25 @@ def rebuild(session: Session, *, as_of: date, now: datetime) -> int:
     return result.rowcount
 
 
-def ensure(engine: Engine, *, today: date, now: datetime) -> int:
-    """The generation of a tally that counts for `today`, rebuilt first if it
-    is stale (another process may be rebuilding it: checked again under the
-    write lock)."""
+def current(engine: Engine) -> TallyState:
     with session_scope(engine, write=False) as session:
-        row = session.get(TallyState, 1)
-        if row is not None and row.as_of == today:
-            return row.generation
+        return session.get(TallyState, 1) or TallyState(id=1)
+
+
+def ensure(engine: Engine, *, today: date, now: datetime) -> TallyState:
+    """The state of a tally that counts for `today`, rebuilt first if it is
+    stale (another process may be rebuilding it: checked again under the
+    write lock)."""
+    row = current(engine)
+    if row.as_of == today:
+        return row
     with session_scope(engine, write=True) as session:
         row = _locked_state(session)
         if row.as_of != today:
             rebuild(session, as_of=today, now=now)
             session.flush()
-        return session.get(TallyState, 1).generation
+            session.refresh(row)
+        return row
 
 
 def owner_changed(session: Session, owner_id: str) -> None:
@@ -113,9 +118,10 @@ def owner_changed(session: Session, owner_id: str) -> None:
 
 
 def invalidate(session: Session) -> None:
-    """Occurrences were added or cancelled: the next reader rebuilds."""
+    """A load or a roll-over added, changed or cancelled occurrences (or
+    agencies): the next reader rebuilds."""
     state(session)
-    _bump(session, as_of=None)
+    _bump(session, as_of=None, directory_version=TallyState.directory_version + 1)
 
 
 def touch(session: Session) -> None:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
-from sqlalchemy import Float, and_, case, cast, func, not_, select
+from sqlalchemy import and_, func, not_, select
 from sqlmodel import Session
 
 from dondoc.engine import tally
@@ -153,29 +153,33 @@ def as_row(t: Tallied) -> AgencyRow:
                                                Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue})
 
 
-def tally_view(session: Session, f: Filters, scope: Scope) -> tuple[list[Tallied], list[tuple[date, int]]]:
-    """The agencies ranked as `rank` ranks them (in SQL, as tuples) and the
-    weekly trend, read from the tally: valid when `f.as_of` is the tally's day
-    and no escalation filter is set."""
+def tally_view(session: Session, f: Filters, scope: Scope,
+               agencies: Mapping[str, AgencyInfo]) -> tuple[list[Tallied], list[tuple[date, int]]]:
+    """The agencies ranked as `rank` ranks them (as tuples) and the weekly
+    trend, read from the tally: valid when `f.as_of` is the tally's day and no
+    escalation filter is set. `agencies` names them (see `agency_infos`)."""
     t = AgencyTally
     conds = _tally_conditions(session, f, scope)
-    levels = [Agency.level == f.level] if f.level else []
-    agg = (select(t.owner_id, func.sum(t.total).label("total"), func.sum(t.done_on_time).label("on_time"),
-                  func.sum(t.done_late).label("late"), func.sum(t.overdue).label("overdue"))
-           .where(*conds).group_by(t.owner_id).having(func.sum(t.total) > 0).subquery())
-    due = agg.c.on_time + agg.c.late + agg.c.overdue
-    name = Agency.name.collate("C" if session.get_bind().dialect.name == "postgresql" else "BINARY")
-    q = (select(agg.c.owner_id, Agency.name, Agency.level, agg.c.total, agg.c.on_time, agg.c.late, agg.c.overdue)
-         .join(Agency, Agency.id == agg.c.owner_id).where(*levels)
-         .order_by(case((due == 0, 1), else_=0), case((due == 0, 0.0), else_=cast(agg.c.on_time, Float) / due),
-                   agg.c.overdue.desc(), name))
-    ranked = session.execute(q).all()
+    q = (select(t.owner_id, func.sum(t.total), func.sum(t.done_on_time), func.sum(t.done_late), func.sum(t.overdue))
+         .where(*conds).group_by(t.owner_id).having(func.sum(t.total) > 0))
+    ranked = []
+    for owner, total, on_time, late, overdue in session.execute(q):
+        info = agencies.get(owner)
+        if info is not None and (not f.level or info.level == f.level):
+            ranked.append((owner, info.name, info.level, total, on_time, late, overdue))
+    ranked.sort(key=_rank_key)
     weeks = [getattr(t, f"overdue_w{k}") for k in range(tally.WEEKS, 0, -1)]
     sums = select(*(func.coalesce(func.sum(c), 0) for c in (*weeks, t.overdue))).where(*conds)
-    if levels:
-        sums = sums.join(Agency, Agency.id == t.owner_id).where(*levels)
+    if f.level:
+        sums = sums.join(Agency, Agency.id == t.owner_id).where(Agency.level == f.level)
     days = [*reversed(tally.week_days(f.as_of)), f.as_of]
     return ranked, list(zip(days, session.execute(sums).one(), strict=True))
+
+
+def _rank_key(t: Tallied) -> tuple:
+    """`rank`'s order on a tuple."""
+    due = t[4] + t[5] + t[6]
+    return (due == 0, t[4] / due if due else 0.0, -t[6], t[1])
 
 
 def totals(rows: list[AgencyRow]) -> dict[Category, int]:

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from dondoc.engine import tally
 from dondoc.engine.db import session_scope
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.models import Occurrence, Plan, TallyState
+from dondoc.engine.models import Occurrence, Plan
 from dondoc.engine.reports import OverdueItem
 from dondoc.web import dashboard_data as dd
 from dondoc.web.scope import Scope
@@ -139,11 +139,12 @@ def _options(session, scope: Scope, infos: dict[str, dd.AgencyInfo]) -> dict:  #
     return dict(plans=plans, agencies=agencies, levels=levels, escalations=list(range(0, max(top, 3) + 1)))
 
 
-def build(engine: Engine, f: dd.Filters, scope: Scope, *, generation: int, from_tally: bool) -> Overview:
+def build(engine: Engine, f: dd.Filters, scope: Scope, *, generation: int, from_tally: bool,
+          infos: dict[str, dd.AgencyInfo] | None = None) -> Overview:
     with session_scope(engine, write=False) as session:
-        infos = dd.agency_infos(session)
+        infos = dd.agency_infos(session) if infos is None else infos
         if from_tally:
-            ranked, series = dd.tally_view(session, f, scope)
+            ranked, series = dd.tally_view(session, f, scope, infos)
         else:
             ranked = [dd.as_tallied(r) for r in dd.agency_rows(session, f, scope, with_oldest=False)]
             series = dd.trend(session, f, scope)
@@ -169,28 +170,32 @@ class Overviews:
         self._cache: OrderedDict[Hashable, Overview] = OrderedDict()
         self._lock = threading.Lock()
         self._compute = threading.Lock()
+        self._agencies: tuple[int, dict[str, dd.AgencyInfo]] | None = None
 
     def get(self, engine: Engine, f: dd.Filters, scope: Scope, *, today: date, now: datetime) -> Overview:
         from_tally = f.as_of == today and f.escalation is None
-        if from_tally:
-            generation = tally.ensure(engine, today=today, now=now)
-        else:
-            with session_scope(engine, write=False) as session:
-                row = session.get(TallyState, 1)
-                generation = row.generation if row else 0
-        key = (generation, f, scope.plans)
+        state = tally.ensure(engine, today=today, now=now) if from_tally else tally.current(engine)
+        key = (state.generation, f, scope.plans)
         found = self._lookup(key)
         if found is not None:
             return found
         with self._compute:
             found = self._lookup(key)
             if found is None:
-                found = build(engine, f, scope, generation=generation, from_tally=from_tally)
+                found = build(engine, f, scope, generation=state.generation, from_tally=from_tally,
+                              infos=self._directory(engine, state.directory_version))
                 with self._lock:
                     self._cache[key] = found
                     while len(self._cache) > self.size:
                         self._cache.popitem(last=False)
         return found
+
+    def _directory(self, engine: Engine, version: int) -> dict[str, dd.AgencyInfo]:
+        """The agencies' names, levels and parents, read again after each load."""
+        if self._agencies is None or self._agencies[0] != version:
+            with session_scope(engine, write=False) as session:
+                self._agencies = (version, dd.agency_infos(session))
+        return self._agencies[1]
 
     def _lookup(self, key: Hashable) -> Overview | None:
         with self._lock:

@@ -32,7 +32,7 @@ def counted(engine, f: dd.Filters, scope: Scope = EVERYTHING):
 def from_tally(engine, f: dd.Filters, scope: Scope = EVERYTHING):
     tally.ensure(engine, today=f.as_of, now=NOW)
     with session_scope(engine, write=False) as s:
-        ranked, series = dd.tally_view(s, f, scope)
+        ranked, series = dd.tally_view(s, f, scope, dd.agency_infos(s))
     return [dd.as_row(t) for t in ranked], series
 
 
@@ -88,7 +88,7 @@ def test_a_reload_and_a_new_day_rebuild_it(loaded):
     load_examples(loaded)  # nothing changed: the tally stays
     assert state(loaded).as_of == TODAY
     tomorrow = TODAY + timedelta(days=1)
-    generation = tally.ensure(loaded, today=tomorrow, now=NOW + timedelta(days=1))
+    generation = tally.ensure(loaded, today=tomorrow, now=NOW + timedelta(days=1)).generation
     assert state(loaded).as_of == tomorrow and generation > 0
     rows, series = from_tally(loaded, dd.Filters(as_of=tomorrow))
     assert (rows, series) == counted(loaded, dd.Filters(as_of=tomorrow))

@@ -38,10 +38,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('as_of', sa.Date(), nullable=True),
     sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('directory_version', sa.Integer(), nullable=False),
     sa.Column('built_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
-    op.execute("INSERT INTO tally_state (id, generation) VALUES (1, 0)")
+    op.execute("INSERT INTO tally_state (id, generation, directory_version) VALUES (1, 0, 0)")
     with op.batch_alter_table('email', schema=None) as batch_op:
         batch_op.add_column(sa.Column('raw', sa.LargeBinary(), nullable=True))
 
