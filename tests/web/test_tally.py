@@ -11,7 +11,7 @@ from dondoc.engine import tally
 from dondoc.engine.calendar import WorkCalendar
 from dondoc.engine.db import session_scope
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.models import Occurrence, TallyState
+from dondoc.engine.models import Agency, Occurrence, TallyState
 from dondoc.engine.status import Actor, set_status
 from dondoc.web import dashboard_data as dd
 from dondoc.web.overview import Overviews, rollup
@@ -143,3 +143,15 @@ def test_after_midnight_the_first_reader_rebuilds_for_the_new_day(loaded):
     ov = cache.get(loaded, dd.Filters(as_of=date(2023, 6, 2)), EVERYTHING, today=date(2023, 6, 2), now=later)
     assert ov.from_tally and state(loaded).as_of == date(2023, 6, 2)
     assert [dd.as_row(t) for t in ov.ranked] == counted(loaded, dd.Filters(as_of=date(2023, 6, 2)))[0]
+
+
+def test_after_a_load_the_overview_names_agencies_as_the_load_left_them(loaded):
+    cache = Overviews()
+    f = dd.Filters(as_of=TODAY, plan=COMMUNE)
+    names = {t[0]: t[1] for t in cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW).ranked}
+    assert names[FINANCE] == "Công chức tài chính – kế toán"
+    with session_scope(loaded) as s:
+        s.get(Agency, FINANCE).name = "Công chức Tài chính xã Thanh Lĩnh"
+        tally.invalidate(s)  # what apply_config does after it changed anything
+    names = {t[0]: t[1] for t in cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW).ranked}
+    assert names[FINANCE] == "Công chức Tài chính xã Thanh Lĩnh"
