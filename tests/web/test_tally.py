@@ -13,6 +13,7 @@ from dondoc.engine.db import session_scope
 from dondoc.engine.lifecycle import Category
 from dondoc.engine.models import Agency, Occurrence, TallyState
 from dondoc.engine.status import Actor, set_status
+from dondoc.engine.sweep import sweep_once
 from dondoc.web import dashboard_data as dd
 from dondoc.web.overview import Overviews, rollup
 from dondoc.web.scope import EVERYTHING, Scope
@@ -155,3 +156,16 @@ def test_after_a_load_the_overview_names_agencies_as_the_load_left_them(loaded):
         tally.invalidate(s)  # what apply_config does after it changed anything
     names = {t[0]: t[1] for t in cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW).ranked}
     assert names[FINANCE] == "Công chức Tài chính xã Thanh Lĩnh"
+
+
+def test_a_sweep_makes_the_cached_overview_show_the_new_escalation_levels(loaded):
+    cache = Overviews()
+    f = dd.Filters(as_of=TODAY, plan=COMMUNE)
+    before = cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW)
+    result = sweep_once(loaded, now=NOW, calendar=WorkCalendar())
+    assert result.escalated + result.overdue > 0
+    after = cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW)
+    assert after is not before
+    levels = {i.occurrence_id: i.escalation_level for i in after.items}
+    assert levels != {i.occurrence_id: i.escalation_level for i in before.items}
+    assert after.ranked == before.ranked  # a sweep changes levels, not the categories
