@@ -1,7 +1,9 @@
 """Outbox benchmark: drain N queued digest emails (rendered by dondoc's own
 templates) into local aiosmtpd sinks with dondoc's sender (claims, aiosmtplib,
-connection reuse, concurrency) vs stdlib smtplib sending the same messages one
-at a time on one connection and marking each row sent. Each contender runs in
+connection reuse, concurrency) vs stdlib smtplib sending the same bytes one
+at a time on one connection and marking each row sent (one UPDATE transaction
+an email). The rows are queued as compose writes them, with their MIME bytes
+in `email.raw`; both contenders send From line + raw. Each contender runs in
 its own process on its own copy of the same outbox; emails/s is wall time
 from first claim to last mark, and the sender's CPU time per email is kept
 too (on 2 cores the sinks and the sender share the CPU).
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import smtplib
 import sys
@@ -27,11 +30,11 @@ from bench.store import Db, Loader, clone, drop, fresh
 from bench.world import NOW, TODAY
 from dondoc.engine.db import get_engine
 from dondoc.notifications.compose import digest_context, email_kind
-from dondoc.notifications.message import build_message
+from dondoc.notifications.message import build_raw, envelope_sender, from_line
 from dondoc.notifications.render import render
 from dondoc.notifications.sender import SendPolicy, SmtpConfig, drain_outbox_once
 
-EMAIL_COLUMNS = ("id", "key", "kind", "recipient", "to_addrs", "subject", "body_text", "body_html", "language",
+EMAIL_COLUMNS = ("id", "key", "kind", "recipient", "to_addrs", "subject", "body_text", "body_html", "raw", "language",
                  "status", "attempts", "next_attempt_at", "claimed_by", "claimed_until", "last_error", "created_at",
                  "sent_at")
 MAIL_FROM = "dondoc <dondoc@bench.example.vn>"
@@ -56,11 +59,14 @@ def _digest(i: int):  # noqa: ANN202
 
 def _rows(count: int) -> Iterator[tuple]:
     rendered = [_digest(i) for i in range(DISTINCT)]
-    stamp = (NOW.astimezone(UTC) - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S.%f")
+    composed = NOW.astimezone(UTC) - timedelta(minutes=5)
+    stamp = composed.strftime("%Y-%m-%d %H:%M:%S.%f")
     for n in range(1, count + 1):
         kind, lang, r = rendered[n % DISTINCT]
-        yield (n, f"bench-{n:08d}", kind, f"agency-{n}", json.dumps([f"vanthu.{n}@xa-{n % 3321}.example.vn"]),
-               r.subject, r.text, r.html, lang, "queued", 0, stamp, None, None, "", stamp, None)
+        key, to = f"bench-{n:08d}", [f"vanthu.{n}@xa-{n % 3321}.example.vn"]
+        raw = build_raw(key=key, subject=r.subject, text=r.text, html=r.html, to=to, date=composed)
+        yield (n, key, kind, f"agency-{n}", json.dumps(to), r.subject, r.text, r.html, raw, lang, "queued", 0, stamp,
+               None, None, "", stamp, None)
 
 
 def prepare(kind: str, count: int) -> Db:
@@ -77,8 +83,9 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _dondoc(url: str, port: int, concurrency: int) -> dict:
-    policy = SendPolicy(concurrency=concurrency, rate_per_s=0, batch=500)
+def _dondoc(url: str, port: int, concurrency: int, mark_batch: int) -> dict:
+    extra = {"mark_batch": mark_batch} if mark_batch != 1 else {}
+    policy = SendPolicy(concurrency=concurrency, rate_per_s=0, batch=500, **extra)
     r = drain_outbox_once(get_engine(url), smtp=SmtpConfig(host="127.0.0.1", port=port, mail_from=MAIL_FROM),
                           policy=policy, worker="bench", clock=lambda: datetime.now(UTC))
     return {"sent": r.sent, "failed": r.failed, "retrying": r.retrying}
@@ -87,15 +94,12 @@ def _dondoc(url: str, port: int, concurrency: int) -> dict:
 def _stdlib(url: str, port: int) -> dict:
     engine = get_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, key, subject, body_text, body_html, to_addrs FROM email "
-                                 "WHERE status = 'queued' ORDER BY id")).all()
-    sent = 0
+        rows = conn.execute(text("SELECT id, raw, to_addrs FROM email WHERE status = 'queued' ORDER BY id")).all()
+    sent, head, sender = 0, from_line(MAIL_FROM), envelope_sender(MAIL_FROM)
     with smtplib.SMTP("127.0.0.1", port) as smtp:
-        for id_, key, subject, body, html, to in rows:
+        for id_, raw, to in rows:
             to = to if isinstance(to, list) else json.loads(to)
-            msg = build_message(key=key, subject=subject, text=body, html=html, to=to, mail_from=MAIL_FROM,
-                                date=datetime.now(UTC))
-            smtp.send_message(msg, to_addrs=to)
+            smtp.sendmail(sender, to, head + bytes(raw))
             with engine.execution_options(dondoc_write=True).begin() as conn:
                 conn.execute(text("UPDATE email SET status = 'sent', sent_at = :at WHERE id = :id"),
                              {"at": datetime.now(UTC), "id": id_})
@@ -103,32 +107,34 @@ def _stdlib(url: str, port: int) -> dict:
     return {"sent": sent, "failed": 0, "retrying": 0}
 
 
-def child_main(mode: str, url: str, port: int, concurrency: int) -> None:
+def child_main(mode: str, url: str, port: int, concurrency: int, mark_batch: int) -> None:
     cpu = _cpu()
     with Timer() as t:
-        out = _dondoc(url, port, concurrency) if mode == "dondoc" else _stdlib(url, port)
+        out = _dondoc(url, port, concurrency, mark_batch) if mode == "dondoc" else _stdlib(url, port)
     emit({"mode": mode, "seconds": t.seconds, "cpu_s": _cpu() - cpu, **out})
 
 
-def _contender(db: Db, mode: str, sinks: int, concurrency: int) -> dict:
+def _contender(db: Db, mode: str, sinks: int, concurrency: int, mark_batch: int = 1) -> dict:
     def once() -> dict:
         copy = clone(db, mode)
         try:
             with Sinks(sinks) as sink:
-                out = child("bench.outbox", "child", mode, copy.url, str(sink.port), str(concurrency))
+                out = child("bench.outbox", "child", mode, copy.url, str(sink.port), str(concurrency), str(mark_batch))
             with get_engine(copy.url).connect() as conn:
                 unsent = conn.execute(text("SELECT count(*) FROM email WHERE status <> 'sent'")).scalar()
-            return out | {"accepted": sink.accepted, "unsent": unsent}
+            return out | {"accepted": sink.accepted, "unsent": unsent, "sink_cpu_s": sink.cpu_s,
+                          "load_after": os.getloadavg()[0]}
         finally:
             drop(copy)
 
     return retry_if_restarted(once)
 
 
-def run(kind: str, emails: int, *, sinks: int = 3, concurrency: int = 8) -> dict:
+def run(kind: str, emails: int, *, sinks: int = 3, concurrency: int = 8, mark_batch: int = 1) -> dict:
     db = prepare(kind, emails)
     try:
-        d = _contender(db, "dondoc", sinks, concurrency)
+        load = os.getloadavg()[0]
+        d = _contender(db, "dondoc", sinks, concurrency, mark_batch)
         s = _contender(db, "stdlib", sinks, concurrency)
     finally:
         drop(db)
@@ -136,31 +142,37 @@ def run(kind: str, emails: int, *, sinks: int = 3, concurrency: int = 8) -> dict
         if r["sent"] != emails or r["accepted"] != emails or r["unsent"]:
             raise AssertionError(f"outbox run lost or doubled emails: {r}")
     figures = {"db": kind, "emails": emails, "sink_processes": sinks, "concurrency": concurrency,
+               "mark_batch": mark_batch, "load_avg_1m": round(load, 2),
+               "load_avg_1m_after": [round(d["load_after"], 2), round(s["load_after"], 2)],
                "outbox_s": round(d["seconds"], 3), "outbox_emails_per_s": round(emails / d["seconds"]),
                "stdlib_s": round(s["seconds"], 3), "stdlib_emails_per_s": round(emails / s["seconds"]),
                "outbox_ratio_stdlib": ratio(s["seconds"], d["seconds"]),
                "outbox_cpu_ms_per_email": round(d["cpu_s"] * 1000 / emails, 3),
-               "stdlib_cpu_ms_per_email": round(s["cpu_s"] * 1000 / emails, 3)}
+               "stdlib_cpu_ms_per_email": round(s["cpu_s"] * 1000 / emails, 3),
+               "sink_cpu_ms_per_email": round(d["sink_cpu_s"] * 1000 / emails, 3)}
     say(f"outbox [{kind}] {emails} emails into {sinks} aiosmtpd processes: dondoc {figures['outbox_emails_per_s']}/s "
         f"({figures['outbox_cpu_ms_per_email']} ms CPU each), stdlib {figures['stdlib_emails_per_s']}/s "
-        f"(x{figures['outbox_ratio_stdlib']})")
+        f"(x{figures['outbox_ratio_stdlib']}); sinks {figures['sink_cpu_ms_per_email']} ms CPU each; "
+        f"load average {figures['load_avg_1m']} at start, {figures['load_avg_1m_after']} after each contender")
     return figures
 
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "child":
-        mode, url, port, concurrency = argv[1:5]
-        child_main(mode, url, int(port), int(concurrency))
+        mode, url, port, concurrency, mark_batch = argv[1:6]
+        child_main(mode, url, int(port), int(concurrency), int(mark_batch))
         return
     ap = argparse.ArgumentParser(prog="python -m bench.outbox", description=__doc__)
     ap.add_argument("--db", choices=("sqlite", "postgres", "both"), default="sqlite")
     ap.add_argument("--emails", type=int, default=20_000)
     ap.add_argument("--sinks", type=int, default=3)
     ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--mark-batch", type=int, default=1, help="SendPolicy.mark_batch (1: a transaction per mark)")
     args = ap.parse_args(argv)
     for kind in ("sqlite", "postgres") if args.db == "both" else (args.db,):
-        record("outbox", run(kind, args.emails, sinks=args.sinks, concurrency=args.concurrency))
+        record("outbox", run(kind, args.emails, sinks=args.sinks, concurrency=args.concurrency,
+                             mark_batch=args.mark_batch))
 
 
 if __name__ == "__main__":

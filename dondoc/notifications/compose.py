@@ -3,7 +3,13 @@
 Each recipient's email is written in its own transaction together with the
 claim of its notifications (`email_id IS NULL` checked on the row count), so
 two composers never put the same item in two emails, and a crash leaves the
-notifications pending for the next run.
+notifications pending for the next run. The email's MIME bytes (all but the
+From line; Message-ID = the email's key, Date = composition time) are built
+here once and stored in `Email.raw`, which is what the sender sends.
+
+One call composes every notification pending when it runs, reading them in
+chunks of whole recipients (keyset on recipient), so memory stays bounded
+and one recipient's items always go in one email.
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Any, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 
@@ -21,6 +27,7 @@ from dondoc.engine.calendar import local_date
 from dondoc.engine.db import session_scope
 from dondoc.engine.models import Agency, Occurrence, Plan, Task
 from dondoc.engine.outbox_models import Email, Notification
+from dondoc.notifications.message import BadAddress, build_raw
 from dondoc.notifications.render import render
 from dondoc.notifications.tokens import response_url
 
@@ -33,7 +40,8 @@ class MailContext:
     secret: str = field(repr=False)
 
 
-def _pending(session, limit: int) -> list:  # noqa: ANN001
+def _pending(session, ids: list[int]) -> list:  # noqa: ANN001
+    """These pending notifications with what the digest shows, by (recipient, id)."""
     owner = Agency.__table__.alias("owner")
     q = (select(Notification.id, Notification.recipient, Notification.role, Notification.template,
                 Notification.level, Occurrence.id.label("occ_id"), Occurrence.due, Occurrence.escalation_level,
@@ -41,8 +49,50 @@ def _pending(session, limit: int) -> list:  # noqa: ANN001
                 Plan.title.label("plan_title"), owner.c.name.label("lead_name"))
          .join(Occurrence, Occurrence.id == Notification.occurrence_id).join(Task, Task.id == Occurrence.task_id)
          .join(Plan, Plan.id == Occurrence.plan_id).join(owner, owner.c.id == Occurrence.owner_id)
-         .where(Notification.email_id.is_(None)).order_by(Notification.recipient, Notification.id).limit(limit))
+         .where(Notification.id.in_(ids), Notification.email_id.is_(None))
+         .order_by(Notification.recipient, Notification.id))
     return list(session.execute(q))
+
+
+def _pending_ids(session, *, after: str | None = None, only: str | None = None,  # noqa: ANN001
+                 limit: int | None = None) -> list[tuple[str, int]]:
+    """(recipient, id) of pending notifications in that order, from the partial
+    index on (recipient, id) WHERE email_id IS NULL. SQLite's planner would
+    rather take ix_notification_email_id and sort every pending row for each
+    chunk, hence INDEXED BY."""
+    hint = " INDEXED BY ix_notification_pending" if session.get_bind().dialect.name == "sqlite" else ""
+    where, params = "email_id IS NULL", {}
+    if only is not None:
+        where, params["only"] = where + " AND recipient = :only", only
+    elif after is not None:
+        where, params["after"] = where + " AND recipient > :after", after
+    sql = f"SELECT recipient, id FROM notification{hint} WHERE {where} ORDER BY recipient, id"
+    if limit is not None:
+        sql, params["limit"] = sql + " LIMIT :limit", limit
+    return [(r, i) for r, i in session.execute(text(sql), params)]
+
+
+def _chunks(engine: Engine, chunk: int) -> Iterable[tuple[list, dict[str, Agency]]]:
+    """Whole recipients' pending rows, about `chunk` notifications at a time,
+    until none is left after the last recipient read; a recipient with more
+    than `chunk` is read alone, entirely."""
+    after: str | None = None
+    while True:
+        with session_scope(engine, write=False) as session:
+            keys = _pending_ids(session, after=after, limit=chunk)
+            if not keys:
+                return
+            after = keys[-1][0]
+            if len(keys) == chunk:  # the last recipient may go on past the limit
+                whole = [k for k in keys if k[0] != after]
+                if whole:
+                    keys, after = whole, whole[-1][0]
+                else:
+                    keys = _pending_ids(session, only=after)
+            rows = _pending(session, [i for _, i in keys])
+            wanted = {r.recipient.removesuffix(".head") for r in rows}
+            agencies = {a.id: a for a in session.execute(select(Agency).where(Agency.id.in_(wanted))).scalars()}
+        yield rows, agencies
 
 
 def digest_context(recipient: dict[str, str], rows: Iterable[Any], *, today: date, link: str) -> dict[str, Any]:
@@ -64,24 +114,23 @@ def email_kind(templates: list[str]) -> str:
     return templates[0] if len(templates) == 1 else "digest"
 
 
-def compose_pending(engine: Engine, *, now: datetime, mail: MailContext, limit: int = 200_000,
+def compose_pending(engine: Engine, *, now: datetime, mail: MailContext, chunk: int = 20_000,
                     per_transaction: int = 200) -> int:
-    """Create digest emails for pending notifications; returns emails created.
-    Emails are written `per_transaction` recipients to a commit, each in its own
-    savepoint, so one commit (an fsync on PostgreSQL) serves many recipients."""
+    """Create digest emails for all pending notifications; returns emails created.
+    Notifications are read `chunk` at a time, never splitting a recipient
+    (see `_chunks`). Emails are written `per_transaction` recipients to a
+    commit, each in its own savepoint, so one commit (an fsync on PostgreSQL)
+    serves many recipients."""
     today = local_date(now)
-    with session_scope(engine, write=False) as session:
-        rows = _pending(session, limit)
-        wanted = {r.recipient.removesuffix(".head") for r in rows}
-        agencies = {a.id: a for a in session.execute(select(Agency).where(Agency.id.in_(wanted))).scalars()} if rows else {}
-    digests = [(recipient, agencies[recipient.removesuffix(".head")], list(group))
-               for recipient, group in groupby(rows, key=lambda r: r.recipient)
-               if recipient.removesuffix(".head") in agencies]
     created = 0
-    for i in range(0, len(digests), per_transaction):
-        with session_scope(engine) as session:
-            for recipient, agency, group in digests[i:i + per_transaction]:
-                created += _write_email(session, recipient, agency, group, today=today, now=now, mail=mail)
+    for rows, agencies in _chunks(engine, chunk):
+        digests = [(recipient, agencies[recipient.removesuffix(".head")], list(group))
+                   for recipient, group in groupby(rows, key=lambda r: r.recipient)
+                   if recipient.removesuffix(".head") in agencies]
+        for i in range(0, len(digests), per_transaction):
+            with session_scope(engine) as session:
+                for recipient, agency, group in digests[i:i + per_transaction]:
+                    created += _write_email(session, recipient, agency, group, today=today, now=now, mail=mail)
     return created
 
 
@@ -101,8 +150,13 @@ def _write_email(session, recipient: str, agency: Agency, rows: list, *, today: 
     rendered = render(kind, agency.language, ctx)
     ids = [r.id for r in rows]
     key = "digest-" + hashlib.sha256(f"{recipient}:{','.join(map(str, ids))}".encode()).hexdigest()[:32]
-    email = Email(key=key, kind=kind, recipient=recipient, to_addrs=[_address(agency, recipient)],
-                  subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,
+    to = [_address(agency, recipient)]
+    try:
+        raw = build_raw(key=key, subject=rendered.subject, text=rendered.text, html=rendered.html, to=to, date=now)
+    except BadAddress:  # no bytes: the sender builds them, fails on the address and records why
+        raw = None
+    email = Email(key=key, kind=kind, recipient=recipient, to_addrs=to, subject=rendered.subject,
+                  body_text=rendered.text, body_html=rendered.html, raw=raw,
                   language=agency.language, next_attempt_at=now, created_at=now)
     try:
         with session.begin_nested():

@@ -3,24 +3,38 @@
 Claims are conditional updates (plus FOR UPDATE SKIP LOCKED on PostgreSQL),
 so several senders share the outbox without doubles. An email is marked sent
 only after the server accepted it; if the process dies between the two, the
-claim expires and the email is sent once more with the same Message-ID: at
-most one email per open connection can be doubled that way.
+claim expires and the email is sent once more with the same bytes and
+Message-ID. The emails that can be doubled that way are the ones accepted but
+not yet marked: with `SendPolicy.mark_batch` = 1 (the default; marks are
+group-committed but each worker waits for its own) at most one per open
+connection (`concurrency`). With `mark_batch` = B > 1 workers go on while
+fewer than B marks are unwritten, and the marks are written B to a
+transaction or after `mark_interval_s` (capped at MAX_MARK_BATCH = 50 and
+MAX_MARK_INTERVAL_S = 0.1 s): then up to B + concurrency emails per crash
+(see `Marks`).
+
+The bytes sent are `Email.raw`, built once at compose time (see
+`message.py`), behind the From line of `SmtpConfig.mail_from`; rows without
+`raw` (queued before it existed, or by code that does not build it) are
+built here from subject and bodies.
 """
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 import aiosmtplib
 from sqlalchemy import bindparam, func, or_, select, text, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.exc import DBAPIError
 
 from dondoc.engine.db import session_scope
 from dondoc.engine.outbox_models import Email
-from dondoc.notifications.message import BadAddress, build_message, envelope_sender, to_bytes
+from dondoc.notifications.message import BadAddress, build_raw, envelope_sender, from_line
 
 
 class SendError(Exception):
@@ -49,6 +63,12 @@ class SendPolicy:
     backoff_s: float = 60.0
     backoff_max_s: float = 3600.0
     max_attempts: int = 8
+    mark_batch: int = 1  # >1: marks written that many to a transaction; widens the double-send window (Marks)
+    mark_interval_s: float = 0.1  # ... or when the oldest unwritten mark is this old
+
+
+MAX_MARK_BATCH = 50
+MAX_MARK_INTERVAL_S = 0.1
 
 
 @dataclass
@@ -93,6 +113,7 @@ class SmtpSender:
     def __init__(self, config: SmtpConfig):
         self.config = config
         self.sender = envelope_sender(config.mail_from)
+        self.from_line = from_line(config.mail_from)
         self.smtp: aiosmtplib.SMTP | None = None
 
     async def _connect(self) -> aiosmtplib.SMTP:
@@ -144,8 +165,13 @@ class RateLimiter:
             await asyncio.sleep(delay)
 
 
-def claim(engine: Engine, *, worker: str, now: datetime, policy: SendPolicy) -> list[Email]:
-    """Take up to `policy.batch` ready emails (or ones whose claim expired)."""
+_SENT_COLUMNS = (Email.id, Email.key, Email.to_addrs, Email.attempts, Email.raw, Email.subject, Email.body_text,
+                 Email.body_html)
+
+
+def claim(engine: Engine, *, worker: str, now: datetime, policy: SendPolicy) -> list:
+    """Take up to `policy.batch` ready emails (or ones whose claim expired):
+    rows with the columns the sender reads (`_SENT_COLUMNS`), not ORM objects."""
     ready = or_(Email.status.in_(("queued", "retrying")) & (Email.next_attempt_at <= now),
                 (Email.status == "sending") & (Email.claimed_until < now))
     with session_scope(engine) as session:
@@ -158,8 +184,8 @@ def claim(engine: Engine, *, worker: str, now: datetime, policy: SendPolicy) -> 
         session.execute(update(Email).where(Email.id.in_(ids), ready).values(
             status="sending", claimed_by=worker, claimed_until=now + timedelta(seconds=policy.claim_ttl_s),
             attempts=Email.attempts + 1))
-        return list(session.execute(select(Email).where(Email.id.in_(ids), Email.claimed_by == worker,
-                                                        Email.status == "sending")).scalars())
+        return list(session.execute(select(*_SENT_COLUMNS).where(Email.id.in_(ids), Email.claimed_by == worker,
+                                                                 Email.status == "sending").order_by(Email.id)))
 
 
 _T = Email.__table__
@@ -170,38 +196,150 @@ _MARK = (update(_T).where(_T.c.id == bindparam("m_id"), _T.c.claimed_by == bindp
                                                                              _T.c.next_attempt_at)))
 
 
-def _mark(engine: Engine, email: Email, worker: str, *, status: str, last_error: str = "",
-          sent_at: datetime | None = None, next_attempt_at: datetime | None = None) -> None:
-    """One short Core transaction per email, right after the server's answer
-    (a prepared statement, no ORM session: this runs thousands of times a second)."""
-    with engine.connect() as conn:
-        conn = conn.execution_options(dondoc_write=True)
-        with conn.begin():
-            conn.execute(_MARK, {"m_id": email.id, "m_worker": worker, "m_status": status, "m_error": last_error,
-                                 "m_sent_at": sent_at, "m_next": next_attempt_at})
+class Marks:
+    """Writes the marks of one drain: one writer thread with one held DB
+    connection (no pool checkout and, on PostgreSQL, no pre-ping per mark),
+    a prepared Core UPDATE, no ORM session. The event loop keeps sending
+    while the writer waits on the database (~1 ms a commit on PostgreSQL).
+
+    `batch` = 1 (the default), group commit without a wider double-send
+    window: a worker waits until its mark is committed before it sends its
+    next email; the marks handed over while the writer was busy are written
+    together in the next transaction. At most one email per connection is
+    accepted but not marked at any time.
+
+    `batch` > 1 (capped at MAX_MARK_BATCH): a worker goes on without waiting
+    while fewer than `batch` marks are unwritten; they are written when
+    `batch` have gathered or the oldest has waited `interval_s` (capped at
+    MAX_MARK_INTERVAL_S) and at the end of each claimed batch. Up to
+    batch + concurrency emails can then be accepted but not marked when the
+    process dies, and are sent again after their claim expires."""
+
+    def __init__(self, engine: Engine, policy: SendPolicy | None = None):
+        policy = policy or SendPolicy()
+        self.engine = engine
+        self.batch = max(1, min(policy.mark_batch, MAX_MARK_BATCH))
+        self.interval_s = max(0.0, min(policy.mark_interval_s, MAX_MARK_INTERVAL_S))
+        self.conn: Connection | None = None
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="dondoc-marks")
+        self.waiting: list[tuple[dict, asyncio.Future]] = []
+        self.unwritten: set[asyncio.Future] = set()
+        self.writer: asyncio.Task | None = None
+        self.force = False
+        self.error: BaseException | None = None
+        self.transactions = 0
+
+    async def mark(self, params: dict) -> None:
+        if self.error is not None:
+            raise self.error
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        self.waiting.append((params, done))
+        self.unwritten.add(done)
+        done.add_done_callback(self._written)
+        if len(self.waiting) >= self.batch:
+            self._kick()
+        elif len(self.waiting) == 1:
+            loop.call_later(self.interval_s, self._kick, True)
+        if self.batch == 1 or len(self.unwritten) > self.batch:
+            await done
+
+    def _written(self, done: asyncio.Future) -> None:
+        self.unwritten.discard(done)
+        if not done.cancelled() and done.exception() is not None and self.error is None:
+            self.error = done.exception()
+
+    def _kick(self, force: bool = False) -> None:
+        if not self.waiting:
+            return
+        self.force = self.force or force
+        if self.writer is None:
+            self.writer = asyncio.get_running_loop().create_task(self._write_waiting())
+
+    async def flush(self) -> None:
+        """Write every mark handed over; raise the first write error."""
+        while self.unwritten:
+            self._kick(True)
+            await asyncio.wait(list(self.unwritten))
+        if self.error is not None:
+            raise self.error
+
+    async def _write_waiting(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self.waiting and (self.force or len(self.waiting) >= self.batch):
+                group, self.waiting, self.force = self.waiting, [], False
+                try:
+                    await loop.run_in_executor(self.executor, self._write, [p for p, _ in group])
+                except BaseException as exc:  # noqa: BLE001  (each waiting worker raises it)
+                    for _, done in group:
+                        if not done.done():
+                            done.set_exception(exc)
+                    if isinstance(exc, asyncio.CancelledError):
+                        raise
+                    continue
+                for _, done in group:
+                    if not done.done():
+                        done.set_result(None)
+        finally:
+            self.writer = None
+
+    def _write(self, params: list[dict]) -> None:
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = self.engine.connect().execution_options(dondoc_write=True)
+            try:
+                with self.conn.begin():
+                    self.conn.execute(_MARK, params[0] if len(params) == 1 else params)
+                self.transactions += 1
+                return
+            except DBAPIError as exc:  # a held connection the server dropped (restart): one fresh try
+                self._drop()
+                if attempt or not exc.connection_invalidated:
+                    raise
+
+    def _drop(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001  (closing a broken connection)
+                pass
+
+    def close(self) -> None:
+        try:
+            self.executor.submit(self._drop).result()
+        finally:
+            self.executor.shutdown(wait=True)
+
+
+async def _mark(marks: Marks, email: Row, worker: str, *, status: str, last_error: str = "",
+                sent_at: datetime | None = None, next_attempt_at: datetime | None = None) -> None:
+    await marks.mark({"m_id": email.id, "m_worker": worker, "m_status": status, "m_error": last_error,
+                      "m_sent_at": sent_at, "m_next": next_attempt_at})
 
 
 def _backoff(policy: SendPolicy, attempts: int) -> timedelta:
     return timedelta(seconds=min(policy.backoff_max_s, policy.backoff_s * 2 ** max(0, attempts - 1)))
 
 
-def record(engine: Engine, email: Email, worker: str, error: SendError | None, *, now: datetime,
-           policy: SendPolicy, result: DrainResult) -> None:
+async def record(marks: Marks, email: Row, worker: str, error: SendError | None, *, now: datetime,
+                 policy: SendPolicy, result: DrainResult) -> None:
     if error is None:
-        _mark(engine, email, worker, status="sent", sent_at=now, last_error="")
+        await _mark(marks, email, worker, status="sent", sent_at=now, last_error="")
         result.sent += 1
     elif error.permanent or email.attempts >= policy.max_attempts:
-        _mark(engine, email, worker, status="failed", last_error=str(error)[:1000])
+        await _mark(marks, email, worker, status="failed", last_error=str(error)[:1000])
         result.failed += 1
         result.errors.append(f"#{email.id}: {error}")
     else:
-        _mark(engine, email, worker, status="retrying", last_error=str(error)[:1000],
-              next_attempt_at=now + _backoff(policy, email.attempts))
+        await _mark(marks, email, worker, status="retrying", last_error=str(error)[:1000],
+                    next_attempt_at=now + _backoff(policy, email.attempts))
         result.retrying += 1
         result.errors.append(f"#{email.id}: {error}")
 
 
-async def _worker(queue: asyncio.Queue, engine: Engine, smtp: SmtpConfig, policy: SendPolicy, worker: str,
+async def _worker(queue: asyncio.Queue, marks: Marks, smtp: SmtpConfig, policy: SendPolicy, worker: str,
                   clock: Callable[[], datetime], limiter: RateLimiter, result: DrainResult) -> None:
     sender = SmtpSender(smtp)
     try:
@@ -212,18 +350,21 @@ async def _worker(queue: asyncio.Queue, engine: Engine, smtp: SmtpConfig, policy
                 return
             error: SendError | None = None
             if result.server_down:
-                record(engine, email, worker, SendError("máy chủ thư không sẵn sàng / SMTP server unavailable", permanent=False),
-                       now=clock(), policy=policy, result=result)
+                await record(marks, email, worker,
+                             SendError("máy chủ thư không sẵn sàng / SMTP server unavailable", permanent=False),
+                             now=clock(), policy=policy, result=result)
                 continue
             try:
-                msg = build_message(key=email.key, subject=email.subject, text=email.body_text, html=email.body_html,
-                                    to=email.to_addrs, mail_from=smtp.mail_from, date=clock())
+                raw = email.raw
+                if raw is None:  # a row queued without its bytes
+                    raw = build_raw(key=email.key, subject=email.subject, text=email.body_text, html=email.body_html,
+                                    to=email.to_addrs, date=clock())
                 await limiter.wait()
-                await sender.send(to_bytes(msg), email.to_addrs)
+                await sender.send(sender.from_line + raw, email.to_addrs)
             except Exception as exc:  # noqa: BLE001  (recorded on the row; the batch goes on)
                 error = classify(exc)
                 result.server_down = result.server_down or _unreachable(exc)
-            record(engine, email, worker, error, now=clock(), policy=policy, result=result)
+            await record(marks, email, worker, error, now=clock(), policy=policy, result=result)
     finally:
         await sender.close()
 
@@ -232,20 +373,27 @@ async def drain_async(engine: Engine, *, smtp: SmtpConfig, policy: SendPolicy, w
                       clock: Callable[[], datetime], max_batches: int | None = None,
                       should_stop: Callable[[], bool] = lambda: False) -> DrainResult:
     started, result = time.perf_counter(), DrainResult()
-    limiter, batches = RateLimiter(policy.rate_per_s), 0
-    while (max_batches is None or batches < max_batches) and not should_stop():
-        emails = claim(engine, worker=worker, now=clock(), policy=policy)
-        if not emails:
-            break
-        batches += 1
-        result.claimed += len(emails)
-        queue: asyncio.Queue = asyncio.Queue()
-        for e in emails:
-            queue.put_nowait(e)
-        n = max(1, min(policy.concurrency, len(emails)))
-        await asyncio.gather(*(_worker(queue, engine, smtp, policy, worker, clock, limiter, result) for _ in range(n)))
-        if result.server_down:
-            break
+    limiter, batches, marks = RateLimiter(policy.rate_per_s), 0, Marks(engine, policy)
+    try:
+        while (max_batches is None or batches < max_batches) and not should_stop():
+            emails = claim(engine, worker=worker, now=clock(), policy=policy)
+            if not emails:
+                break
+            batches += 1
+            result.claimed += len(emails)
+            queue: asyncio.Queue = asyncio.Queue()
+            for e in emails:
+                queue.put_nowait(e)
+            n = max(1, min(policy.concurrency, len(emails)))
+            try:
+                await asyncio.gather(*(_worker(queue, marks, smtp, policy, worker, clock, limiter, result)
+                                       for _ in range(n)))
+            finally:
+                await marks.flush()
+            if result.server_down:
+                break
+    finally:
+        marks.close()
     result.duration_s = round(time.perf_counter() - started, 3)
     return result
 
