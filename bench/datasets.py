@@ -1,8 +1,10 @@
-"""Generated data sets are kept under WORKDIR and reused while their shape is
-unchanged (a JSON sidecar records the shape and what was generated)."""
+"""Generated data sets are kept under WORKDIR and reused while their shape and
+dondoc's schema are unchanged (a JSON sidecar records the shape, a digest of
+the migrations and what was generated)."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from dataclasses import asdict
 
@@ -10,6 +12,7 @@ from bench import store
 from bench.common import Timer, say
 from bench.generate import Shape, generate
 from bench.store import Db, pg_exists
+from dondoc.engine.db import MIGRATIONS
 
 
 def dataset_arguments(ap: argparse.ArgumentParser, size: int = Shape.occurrences) -> None:
@@ -23,6 +26,14 @@ def dataset_arguments(ap: argparse.ArgumentParser, size: int = Shape.occurrences
 
 def kinds(choice: str) -> tuple[str, ...]:
     return ("sqlite", "postgres") if choice == "both" else (choice,)
+
+
+def schema_digest() -> str:
+    """A digest of every migration: a data set made under other migrations is made again."""
+    h = hashlib.sha256()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _sidecar(db: Db):  # noqa: ANN202
@@ -41,12 +52,13 @@ def dataset(kind: str, shape: Shape, *, regenerate: bool = False, progress: bool
     side = _sidecar(db)
     if not regenerate and side.exists() and _exists(db):
         meta = json.loads(side.read_text())
-        if meta.get("shape") == asdict(shape):
+        if meta.get("shape") == asdict(shape) and meta.get("schema") == schema_digest():
             return db, meta
     say(f"generating {shape.occurrences} occurrences into {kind} ({db.name})")
     with Timer() as t:
         summary = generate(db, shape, progress=progress)
-    meta = {"shape": asdict(shape), "summary": summary.as_dict(), "generate_s": round(t.seconds, 1)}
+    meta = {"shape": asdict(shape), "schema": schema_digest(), "summary": summary.as_dict(),
+            "generate_s": round(t.seconds, 1)}
     store.WORKDIR.mkdir(parents=True, exist_ok=True)
     side.write_text(json.dumps(meta, indent=1))
     say(f"generated in {meta['generate_s']} s: {summary.as_dict()}")

@@ -128,10 +128,27 @@ def compose_pending(engine: Engine, *, now: datetime, mail: MailContext, chunk: 
                    for recipient, group in groupby(rows, key=lambda r: r.recipient)
                    if recipient.removesuffix(".head") in agencies]
         for i in range(0, len(digests), per_transaction):
+            before = created
             with session_scope(engine) as session:
                 for recipient, agency, group in digests[i:i + per_transaction]:
                     created += _write_email(session, recipient, agency, group, today=today, now=now, mail=mail)
+            _refresh_statistics(engine, before, created)
     return created
+
+
+ANALYZE_AT = (100, 1_000, 10_000)  # emails created by one call
+
+
+def _refresh_statistics(engine: Engine, before: int, after: int) -> None:
+    """On PostgreSQL, ANALYZE the email table as one call fills it. Each
+    connection plans the foreign-key check of notification.email_id once;
+    planned while the table looked empty, that check scans the whole email
+    table for every notification claimed (7 ms an email after 3,000 emails).
+    ANALYZE updates the statistics and makes the connections plan it again."""
+    if engine.dialect.name == "postgresql" and any(before < n <= after for n in ANALYZE_AT):
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE email"))
+            conn.commit()
 
 
 def _address(agency: Agency, recipient: str) -> str:
