@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import uuid
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -126,14 +127,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
+@contextmanager
+def running(handler):  # noqa: ANN001, ANN201
+    """An aiosmtpd server with `handler` on a free 127.0.0.1 port (set as
+    handler.port), stopped afterwards."""
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    inbox.port = port  # type: ignore[attr-defined]
+    handler.port = port
     try:
-        yield inbox
+        yield handler
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    with running(Inbox()) as inbox:
+        yield inbox

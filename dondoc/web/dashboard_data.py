@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 from urllib.parse import urlencode
 
 from sqlalchemy import and_, func, not_, select
@@ -136,14 +136,22 @@ def _tally_conditions(session: Session, f: Filters, scope: Scope) -> list:
     return conds
 
 
-Tallied = tuple  # (agency id, name, level, total, done on time, done late, overdue): a ranked row, unboxed
+class Tallied(NamedTuple):
+    """An agency's counts as the ranking keeps them (lighter than AgencyRow)."""
+
+    agency_id: str
+    name: str
+    level: str
+    total: int
+    on_time: int
+    late: int
+    overdue: int
 
 
 def as_tallied(row: AgencyRow) -> Tallied:
     c = row.counts
-    total = sum(c.values())
-    return (row.agency_id, row.name, row.level, total, c[Category.DONE_ON_TIME], c[Category.DONE_LATE],
-            c[Category.IN_PROGRESS_OVERDUE])
+    return Tallied(row.agency_id, row.name, row.level, sum(c.values()), c[Category.DONE_ON_TIME], c[Category.DONE_LATE],
+                   c[Category.IN_PROGRESS_OVERDUE])
 
 
 def as_row(t: Tallied) -> AgencyRow:
@@ -166,7 +174,7 @@ def tally_view(session: Session, f: Filters, scope: Scope,
     for owner, total, on_time, late, overdue in session.execute(q):
         info = agencies.get(owner)
         if info is not None and (not f.level or info.level == f.level):
-            ranked.append((owner, info.name, info.level, total, on_time, late, overdue))
+            ranked.append(Tallied(owner, info.name, info.level, total, on_time, late, overdue))
     ranked.sort(key=_rank_key)
     weeks = [getattr(t, f"overdue_w{k}") for k in range(tally.WEEKS, 0, -1)]
     sums = select(*(func.coalesce(func.sum(c), 0) for c in (*weeks, t.overdue))).where(*conds)
@@ -178,8 +186,8 @@ def tally_view(session: Session, f: Filters, scope: Scope,
 
 def _rank_key(t: Tallied) -> tuple:
     """`rank`'s order on a tuple."""
-    due = t[4] + t[5] + t[6]
-    return (due == 0, t[4] / due if due else 0.0, -t[6], t[1])
+    due = t.on_time + t.late + t.overdue
+    return (due == 0, t.on_time / due if due else 0.0, -t.overdue, t.name)
 
 
 def totals(rows: list[AgencyRow]) -> dict[Category, int]:

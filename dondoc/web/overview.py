@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from dondoc.engine import tally
 from dondoc.engine.db import session_scope
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.models import Occurrence, Plan
+from dondoc.engine.models import Plan, Policy
 from dondoc.engine.reports import OverdueItem
 from dondoc.web import dashboard_data as dd
 from dondoc.web.scope import Scope
@@ -31,6 +31,7 @@ from dondoc.web.scope import Scope
 PAGE_SIZE = 50
 SHOWN_ITEMS = 200
 CHOICES_MAX = 300  # above this many plans or agencies the filter is a text field, not a list
+KEPT_PARTS = 64  # rendered pages and ranked slices kept per overview
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Overview:
     def body(self, key: Hashable, render: Callable[[], str]) -> str:
         """A rendered part of a page, once per `key` (language, page number...)."""
         if key not in self._bodies:
-            self._bodies[key] = render()
+            _bounded(self._bodies)[key] = render()
         return self._bodies[key]
 
     def most_late(self, n: int) -> list[dd.AgencyRow]:
@@ -60,7 +61,7 @@ class Overview:
 
     @cached_property
     def _most_late(self) -> list[dd.AgencyRow]:
-        late = heapq.nsmallest(50, (t for t in self.ranked if t[6]), key=lambda t: (-t[6], t[1]))
+        late = heapq.nsmallest(50, (t for t in self.ranked if t.overdue), key=lambda t: (-t.overdue, t.name))
         return [dd.as_row(t) for t in late]
 
     @property
@@ -79,12 +80,18 @@ class Overview:
             with session_scope(engine, write=False) as session:
                 oldest = dd.oldest_overdue(session, replace(self.f, agency=None), scope,
                                            owners=[r.agency_id for r in part])
-            self._slices[key] = [replace(r, oldest=oldest.get(r.agency_id)) for r in part]
+            _bounded(self._slices)[key] = [replace(r, oldest=oldest.get(r.agency_id)) for r in part]
         return self._slices[key]
 
     def page(self, engine: Engine, scope: Scope, number: int) -> list[dd.AgencyRow]:
         start = (min(max(number, 1), self.pages) - 1) * PAGE_SIZE
         return self.rows(engine, scope, start, start + PAGE_SIZE)
+
+
+def _bounded(parts: dict) -> dict:
+    if len(parts) >= KEPT_PARTS:
+        parts.clear()
+    return parts
 
 
 def rollup(ranked: list[dd.Tallied], infos: dict[str, dd.AgencyInfo], root: str | None) -> list[dd.AgencyRow]:
@@ -110,13 +117,13 @@ def rollup(ranked: list[dd.Tallied], infos: dict[str, dd.AgencyInfo], root: str 
         return found
 
     sums: dict[str, list[int]] = {}
-    for agency_id, _, _, *counts in ranked:
-        u = unit(agency_id)
+    for t in ranked:
+        u = unit(t.agency_id)
         if u is not None:
             acc = sums.setdefault(u, [0, 0, 0, 0])
-            for k, n in enumerate(counts):
+            for k, n in enumerate((t.total, t.on_time, t.late, t.overdue)):
                 acc[k] += n
-    return dd.rank([dd.as_row((u, infos[u].name, infos[u].level, *counts)) for u, counts in sums.items()])
+    return dd.rank([dd.as_row(dd.Tallied(u, infos[u].name, infos[u].level, *counts)) for u, counts in sums.items()])
 
 
 def trail(infos: dict[str, dd.AgencyInfo], agency: str | None) -> list[tuple[str, str]]:
@@ -135,7 +142,8 @@ def _options(session, scope: Scope, infos: dict[str, dd.AgencyInfo]) -> dict:  #
     agencies = (sorted(((a, i.name) for a, i in infos.items()), key=lambda x: x[1])
                 if len(infos) <= CHOICES_MAX else None)
     levels = sorted({i.level for i in infos.values()})
-    top = session.execute(select(func.max(Occurrence.escalation_level))).scalar() or 0
+    top = max((step.get("level", 0) for steps in session.execute(select(Policy.steps)).scalars() for step in steps),
+              default=0)
     return dict(plans=plans, agencies=agencies, levels=levels, escalations=list(range(0, max(top, 3) + 1)))
 
 
@@ -156,7 +164,8 @@ def build(engine: Engine, f: dd.Filters, scope: Scope, *, generation: int, from_
 
 
 def _totals(ranked: list[dd.Tallied]) -> dict[Category, int]:
-    total, on_time, late, overdue = (sum(column) for column in list(zip(*ranked))[3:]) if ranked else (0, 0, 0, 0)
+    total, on_time, late, overdue = (sum(t.total for t in ranked), sum(t.on_time for t in ranked),
+                                     sum(t.late for t in ranked), sum(t.overdue for t in ranked))
     return {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late, Category.IN_PROGRESS_OVERDUE: overdue,
             Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue}
 

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, text
 
 from dondoc.engine.db import get_engine, migrate, session_scope
@@ -19,7 +18,7 @@ from dondoc.notifications.compose import compose_pending
 from dondoc.notifications.message import build_message, build_raw, from_line
 from dondoc.notifications.sender import Marks, SendPolicy, drain_outbox_once
 from dondoc.workflows.jobs import run_send, run_sweep
-from tests.conftest import free_port
+from tests.conftest import running
 from tests.factories import write_config
 from tests.notifications.helpers import html_part, load, local, runtime, text_part
 from tests.notifications.test_crash import queue_emails
@@ -41,14 +40,8 @@ class RawInbox:
 
 @pytest.fixture
 def raw_server():
-    inbox, port = RawInbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.port = port  # type: ignore[attr-defined]
-    try:
+    with running(RawInbox()) as inbox:
         yield inbox
-    finally:
-        controller.stop()
 
 
 def _parse(data: bytes):  # noqa: ANN202

@@ -126,7 +126,7 @@ def test_the_rollup_sums_each_row_into_the_unit_directly_below_the_root():
              "bo": dd.AgencyInfo("Bộ", "ministry", None)}
 
     def row(agency: str, overdue: int) -> dd.Tallied:
-        return (agency, infos[agency].name, infos[agency].level, 3 + overdue, 1, 0, overdue)
+        return dd.Tallied(agency, infos[agency].name, infos[agency].level, 3 + overdue, 1, 0, overdue)
 
     rows = [row("phong", 3), row("so", 1), row("xa", 2), row("tinh", 5), row("bo", 0)]
     top = {r.agency_id: r.overdue for r in rollup(rows, infos, None)}
@@ -149,12 +149,12 @@ def test_after_midnight_the_first_reader_rebuilds_for_the_new_day(loaded):
 def test_after_a_load_the_overview_names_agencies_as_the_load_left_them(loaded):
     cache = Overviews()
     f = dd.Filters(as_of=TODAY, plan=COMMUNE)
-    names = {t[0]: t[1] for t in cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW).ranked}
+    names = {t.agency_id: t.name for t in cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW).ranked}
     assert names[FINANCE] == "Công chức tài chính – kế toán"
     with session_scope(loaded) as s:
         s.get(Agency, FINANCE).name = "Công chức Tài chính xã Thanh Lĩnh"
         tally.invalidate(s)  # what apply_config does after it changed anything
-    names = {t[0]: t[1] for t in cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW).ranked}
+    names = {t.agency_id: t.name for t in cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW).ranked}
     assert names[FINANCE] == "Công chức Tài chính xã Thanh Lĩnh"
 
 
