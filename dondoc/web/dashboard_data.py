@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any, Mapping, NamedTuple
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import Float, and_, case, cast, func, not_, select
 from sqlmodel import Session
 
 from dondoc.engine import tally
@@ -74,11 +74,12 @@ class AgencyInfo:
     name: str
     level: str
     parent_id: str | None
+    order: int  # position by (name, id): `rank`'s last criterion as a number
 
 
 def agency_infos(session: Session) -> dict[str, AgencyInfo]:
-    return {a: AgencyInfo(name, level, parent)
-            for a, name, level, parent in session.execute(select(Agency.id, Agency.name, Agency.level, Agency.parent_id))}
+    rows = sorted(session.connection().execute(select(Agency.name, Agency.id, Agency.level, Agency.parent_id)).tuples())
+    return {a: AgencyInfo(name, level, parent, k) for k, (name, a, level, parent) in enumerate(rows)}
 
 
 @dataclass(frozen=True)
@@ -165,29 +166,37 @@ def tally_view(session: Session, f: Filters, scope: Scope,
                agencies: Mapping[str, AgencyInfo]) -> tuple[list[Tallied], list[tuple[date, int]]]:
     """The agencies ranked as `rank` ranks them (as tuples) and the weekly
     trend, read from the tally: valid when `f.as_of` is the tally's day and no
-    escalation filter is set. `agencies` names them (see `agency_infos`)."""
+    escalation filter is set. `agencies` names them (see `agency_infos`).
+    The database sorts by rate and overdue count; agencies tied on both are put
+    in name order here (SQL and Python divide integers to the same float)."""
     t = AgencyTally
     conds = _tally_conditions(session, f, scope)
-    q = (select(t.owner_id, func.sum(t.total), func.sum(t.done_on_time), func.sum(t.done_late), func.sum(t.overdue))
-         .where(*conds).group_by(t.owner_id).having(func.sum(t.total) > 0))
-    ranked = []
-    for owner, total, on_time, late, overdue in session.execute(q):
+    agg = (select(t.owner_id, func.sum(t.total).label("total"), func.sum(t.done_on_time).label("on_time"),
+                  func.sum(t.done_late).label("late"), func.sum(t.overdue).label("overdue"))
+           .where(*conds).group_by(t.owner_id).having(func.sum(t.total) > 0).subquery())
+    due = agg.c.on_time + agg.c.late + agg.c.overdue
+    q = select(agg).order_by(case((due == 0, 1), else_=0), case((due == 0, 0.0), else_=cast(agg.c.on_time, Float) / due),
+                             agg.c.overdue.desc())
+    ranked: list[Tallied] = []
+    ties: list[tuple[int, Tallied]] = []
+    last = None
+    for owner, total, on_time, late, overdue in session.connection().execute(q):  # Core: no ORM row loading
         info = agencies.get(owner)
-        if info is not None and (not f.level or info.level == f.level):
-            ranked.append(Tallied(owner, info.name, info.level, total, on_time, late, overdue))
-    ranked.sort(key=_rank_key)
+        if info is None or (f.level and info.level != f.level):
+            continue
+        done_or_due = on_time + late + overdue
+        key = (done_or_due == 0, on_time / done_or_due if done_or_due else 0.0, overdue)
+        if key != last:
+            ranked.extend(row for _, row in sorted(ties))
+            ties, last = [], key
+        ties.append((info.order, Tallied(owner, info.name, info.level, total, on_time, late, overdue)))
+    ranked.extend(row for _, row in sorted(ties))
     weeks = [getattr(t, f"overdue_w{k}") for k in range(tally.WEEKS, 0, -1)]
     sums = select(*(func.coalesce(func.sum(c), 0) for c in (*weeks, t.overdue))).where(*conds)
     if f.level:
         sums = sums.join(Agency, Agency.id == t.owner_id).where(Agency.level == f.level)
     days = [*reversed(tally.week_days(f.as_of)), f.as_of]
     return ranked, list(zip(days, session.execute(sums).one(), strict=True))
-
-
-def _rank_key(t: Tallied) -> tuple:
-    """`rank`'s order on a tuple."""
-    due = t.on_time + t.late + t.overdue
-    return (due == 0, t.on_time / due if due else 0.0, -t.overdue, t.name)
 
 
 def totals(rows: list[AgencyRow]) -> dict[Category, int]:

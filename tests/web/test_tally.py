@@ -121,9 +121,9 @@ def test_the_dashboard_shows_a_change_made_through_another_app(as_user, loaded, 
 
 
 def test_the_rollup_sums_each_row_into_the_unit_directly_below_the_root():
-    infos = {"tinh": dd.AgencyInfo("Tỉnh", "province", None), "so": dd.AgencyInfo("Sở", "department", "tinh"),
-             "phong": dd.AgencyInfo("Phòng", "office", "so"), "xa": dd.AgencyInfo("Xã", "commune", "tinh"),
-             "bo": dd.AgencyInfo("Bộ", "ministry", None)}
+    infos = {"tinh": dd.AgencyInfo("Tỉnh", "province", None, 0), "so": dd.AgencyInfo("Sở", "department", "tinh", 1),
+             "phong": dd.AgencyInfo("Phòng", "office", "so", 2), "xa": dd.AgencyInfo("Xã", "commune", "tinh", 3),
+             "bo": dd.AgencyInfo("Bộ", "ministry", None, 4)}
 
     def row(agency: str, overdue: int) -> dd.Tallied:
         return dd.Tallied(agency, infos[agency].name, infos[agency].level, 3 + overdue, 1, 0, overdue)
