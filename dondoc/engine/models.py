@@ -134,7 +134,6 @@ class AgencyTally(SQLModel, table=True):
     done_on_time: int = 0
     done_late: int = 0
     overdue: int = 0
-    oldest_due: Optional[date] = None
     overdue_w1: int = 0
     overdue_w2: int = 0
     overdue_w3: int = 0

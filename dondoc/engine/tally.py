@@ -52,7 +52,7 @@ def week_days(as_of: date) -> list[date]:
             for k in range(1, WEEKS + 1)]
 
 
-COLUMNS = ("owner_id", "plan_id", "total", "done_on_time", "done_late", "overdue", "oldest_due",
+COLUMNS = ("owner_id", "plan_id", "total", "done_on_time", "done_late", "overdue",
            *(f"overdue_w{k}" for k in range(1, WEEKS + 1)))
 
 
@@ -61,7 +61,6 @@ def _counts(as_of: date, *where: Any) -> Any:
     on_time = and_(done_by(as_of), not_(done_late(as_of)))
     return (select(Occurrence.owner_id, Occurrence.plan_id, func.count(Occurrence.id), count_if(on_time),
                    count_if(done_late(as_of)), count_if(overdue_on(as_of)),
-                   func.min(case((overdue_on(as_of), Occurrence.due), else_=None)),
                    *(count_if(overdue_on(day)) for day in week_days(as_of)))
             .where(Occurrence.status.not_in(EXCLUDED), *where)
             .group_by(Occurrence.owner_id, Occurrence.plan_id))
@@ -107,12 +106,13 @@ def ensure(engine: Engine, *, today: date, now: datetime) -> TallyState:
 
 
 def owner_changed(session: Session, owner_id: str) -> None:
-    """Recount one owner agency (its rows are locked first, so two status
-    changes of the same agency recount one after the other)."""
+    """Recount one owner agency. The state row is locked first, so
+    concurrent status changes recount (and bump the generation) one after
+    the other; rows of plans the agency no longer has left are zeroed."""
     row = _locked_state(session)
     if row.as_of is not None:
         session.execute(update(AgencyTally).where(AgencyTally.owner_id == owner_id)
-                        .values(**{c: 0 for c in COLUMNS[2:] if c != "oldest_due"}, oldest_due=None))
+                        .values(**dict.fromkeys(COLUMNS[2:], 0)))
         session.execute(_upsert(session, _counts(row.as_of, Occurrence.owner_id == owner_id)))
     _bump(session)
 

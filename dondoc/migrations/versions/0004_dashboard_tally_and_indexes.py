@@ -24,7 +24,6 @@ def upgrade() -> None:
     sa.Column('done_on_time', sa.Integer(), nullable=False),
     sa.Column('done_late', sa.Integer(), nullable=False),
     sa.Column('overdue', sa.Integer(), nullable=False),
-    sa.Column('oldest_due', sa.Date(), nullable=True),
     sa.Column('overdue_w1', sa.Integer(), nullable=False),
     sa.Column('overdue_w2', sa.Integer(), nullable=False),
     sa.Column('overdue_w3', sa.Integer(), nullable=False),
