@@ -26,7 +26,7 @@ from bench.common import ROOT, Timer, ms, record, say
 from bench.sinks import free_port
 from bench.store import Db, clone, drop
 from bench.world import NOW
-from dondoc.engine.db import get_engine, migrate, session_scope
+from dondoc.store.db import get_engine, migrate, session_scope
 
 USER, PASSWORD = "bench-admin", "bench-password-0001"
 SECRET = "bench-secret-bench-secret-bench-secret-00"

@@ -12,7 +12,7 @@ from bench import store
 from bench.common import Timer, say
 from bench.generate import Shape, generate
 from bench.store import Db, pg_exists
-from dondoc.engine.db import MIGRATIONS
+from dondoc.store.db import MIGRATIONS
 
 
 def dataset_arguments(ap: argparse.ArgumentParser, size: int = Shape.occurrences) -> None:

@@ -30,7 +30,7 @@ from bench.periods import periods, state_after_last_sweep
 from bench.store import Db, Loader, fresh
 from bench.world import (AREAS, COMMUNE_TASKS, COMMUNE_UNITS, LAST_SWEEP, OCCURRENCES_PER_AREA, POLICIES,
                          PROVINCE_TASKS, REPORTING, SPAN, TASKS_PER_COMMUNE_PLAN, TODAY, VARIANTS, VN_TZ, Area)
-from dondoc.engine.db import get_engine
+from dondoc.store.db import get_engine
 
 PLAN_COLUMNS = ("id", "number", "title", "issued_by", "issued_on", "focal_id", "implements", "escalation", "reporting",
                 "starts_on", "ends_on", "source", "warnings", "active")

@@ -10,10 +10,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dondoc.engine.calendar import WorkCalendar, local_date
-from dondoc.engine.directory import Directory
+from dondoc.store.directory import Directory
 from dondoc.engine.escalation import OccurrenceState, decide
-from dondoc.engine.models import Event, Occurrence, Task
-from dondoc.engine.outbox_models import Notification
+from dondoc.store.models import Event, Occurrence, Task
+from dondoc.store.outbox_models import Notification
 from dondoc.engine.recipients import resolve
 
 OPEN = ("not_started", "in_progress", "reported")

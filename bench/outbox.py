@@ -28,7 +28,7 @@ from bench.common import Timer, child, emit, ratio, record, retry_if_restarted, 
 from bench.sinks import Sinks
 from bench.store import Db, Loader, clone, drop, fresh
 from bench.world import NOW, TODAY
-from dondoc.engine.db import get_engine
+from dondoc.store.db import get_engine
 from dondoc.notifications.compose import digest_context, email_kind
 from dondoc.notifications.message import build_raw, envelope_sender, from_line
 from dondoc.notifications.render import render

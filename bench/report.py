@@ -1,7 +1,7 @@
 """Overdue report benchmark on the generated data set (as of TODAY, ~10% of
 the rows overdue): p50/p95 over repeated runs, after one warm-up run, of
 
-- overdue_list: dondoc.engine.reports.overdue(), the full list that
+- overdue_list: dondoc.store.reports.overdue(), the full list that
   `dondoc report overdue` prints (~100 k rows on 1 M);
 - overdue_page: the dashboard's list (dashboard_data.overdue_items, first 200);
 - agency_aggregate: the dashboard's per-agency query (dashboard_data.tally_view:
@@ -34,9 +34,9 @@ from sqlalchemy import text
 from bench.common import ROOT, Timer, ms, percentile, ratio, record, say
 from bench.store import Db, clone, drop
 from bench.world import NOW, TODAY
-from dondoc.engine import tally
-from dondoc.engine.db import get_engine, session_scope
-from dondoc.engine.reports import overdue
+from dondoc.store import tally
+from dondoc.store.db import get_engine, session_scope
+from dondoc.store.reports import overdue
 from dondoc.web import dashboard_data as dd
 from dondoc.web.overview import build
 from dondoc.web.scope import EVERYTHING

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import text
 
-from dondoc.engine.db import get_engine, migrate
+from dondoc.store.db import get_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = Path(os.environ.get("DONDOC_BENCH_DIR", ROOT / "var" / "bench"))

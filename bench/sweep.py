@@ -20,7 +20,7 @@ from bench.common import Timer, child, emit, ratio, record, retry_if_restarted, 
 from bench.store import Db, clone, drop
 from bench.world import NOW
 from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.db import get_engine
+from dondoc.store.db import get_engine
 
 MAIL_SECRET = "bench-secret-bench-secret-bench-secret-00"
 
@@ -41,7 +41,7 @@ def _outputs(engine) -> dict:  # noqa: ANN001
 
 
 def _dondoc(engine, compose: bool) -> dict:  # noqa: ANN001
-    from dondoc.engine.sweep import sweep_once
+    from dondoc.store.sweep import sweep_once
 
     with Timer() as t:
         r = sweep_once(engine, now=NOW, calendar=WorkCalendar())

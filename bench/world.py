@@ -12,7 +12,7 @@ NOW = datetime(2025, 11, 11, 9, 0, tzinfo=VN_TZ)  # a Tuesday, the day after the
 TODAY = NOW.date()
 LAST_SWEEP = TODAY - timedelta(days=7)  # the state on disk is what a sweep on this day left
 SPAN = (date(2025, 1, 1), date(2026, 12, 31))
-HORIZON = TODAY + timedelta(days=400)  # dondoc.engine.loader.HORIZON: nothing further out exists yet
+HORIZON = TODAY + timedelta(days=400)  # dondoc.store.loader.HORIZON: nothing further out exists yet
 REPORT_DATES = ((10, 5), (10, 11))  # báo cáo 6 tháng trước 10/5, báo cáo năm trước 10/11
 
 # (slug, name, communes): the 34 provinces and cities since 01/07/2025; commune

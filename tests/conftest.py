@@ -15,7 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
-from dondoc.engine.db import get_engine, migrate
+from dondoc.store.db import get_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "config"

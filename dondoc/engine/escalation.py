@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.config_schema import parse_offset
+from dondoc.engine.offsets import parse_offset
 
 ACTIVE = frozenset({"not_started", "in_progress"})
 

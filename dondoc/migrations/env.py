@@ -6,11 +6,11 @@ import os
 from alembic import context
 from sqlmodel import SQLModel
 
-import dondoc.engine.models  # noqa: F401  (registers tables)
-import dondoc.engine.outbox_models  # noqa: F401
+import dondoc.store.models  # noqa: F401  (registers tables)
+import dondoc.store.outbox_models  # noqa: F401
 import dondoc.workflows.models  # noqa: F401
 import dondoc.web.models  # noqa: F401
-from dondoc.engine.db import get_engine
+from dondoc.store.db import get_engine
 
 target_metadata = SQLModel.metadata
 

@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.calendar import local_date
-from dondoc.engine.db import session_scope
-from dondoc.engine.models import Agency, Occurrence, Plan, Task
-from dondoc.engine.outbox_models import Email, Notification
+from dondoc.store.db import session_scope
+from dondoc.store.models import Agency, Occurrence, Plan, Task
+from dondoc.store.outbox_models import Email, Notification
 from dondoc.notifications.message import BadAddress, build_raw
 from dondoc.notifications.render import render
 from dondoc.notifications.tokens import response_url

@@ -32,8 +32,8 @@ from sqlalchemy import bindparam, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import DBAPIError
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.outbox_models import Email
+from dondoc.store.db import session_scope
+from dondoc.store.outbox_models import Email
 from dondoc.notifications.message import BadAddress, build_raw, envelope_sender, from_line
 
 

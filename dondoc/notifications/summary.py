@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.calendar import local_date
-from dondoc.engine.db import session_scope
-from dondoc.engine.models import Agency, Occurrence
-from dondoc.engine.outbox_models import Email
+from dondoc.store.db import session_scope
+from dondoc.store.models import Agency, Occurrence
+from dondoc.store.outbox_models import Email
 from dondoc.notifications.render import render
 
 OPEN = ("not_started", "in_progress", "reported")

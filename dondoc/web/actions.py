@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from dondoc.engine.calendar import WorkCalendar
 from dondoc.engine.lifecycle import TransitionError
-from dondoc.engine.models import Agency, Event, Occurrence, Plan, Task
-from dondoc.engine.outbox_models import Email
-from dondoc.engine.status import Actor, set_status
+from dondoc.store.models import Agency, Event, Occurrence, Plan, Task
+from dondoc.store.outbox_models import Email
+from dondoc.store.status import Actor, set_status
 from dondoc.notifications.render import render
 from dondoc.web.models import User
 from dondoc.web.scope import Scope

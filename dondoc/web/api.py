@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import select
 from sqlmodel import Session
 
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Status, TransitionError
-from dondoc.engine.models import Event, Occurrence, Plan, Task
-from dondoc.engine.reports import subtree
-from dondoc.engine.status import StaleUpdate
+from dondoc.store.models import Event, Occurrence, Plan, Task
+from dondoc.store.reports import subtree
+from dondoc.store.status import StaleUpdate
 from dondoc.web import dashboard_data as dd
 from dondoc.web.actions import ActionError, NotFound, user_change
 from dondoc.web.api_auth import ApiScope, ApiUser

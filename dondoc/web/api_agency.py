@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import select
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.models import Occurrence, Task
+from dondoc.store.db import session_scope
+from dondoc.store.models import Occurrence, Task
 from dondoc.web.actions import agency_change
 from dondoc.web.api import api_errors, status_filter
 from dondoc.web.api_auth import ApiAgency

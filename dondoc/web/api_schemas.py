@@ -7,8 +7,8 @@ from typing import Any, Optional
 from pydantic import BaseModel, Field
 
 from dondoc.engine.lifecycle import standing
-from dondoc.engine.models import Event, Occurrence, Plan, Task
-from dondoc.engine.reports import OverdueItem
+from dondoc.store.models import Event, Occurrence, Plan, Task
+from dondoc.store.reports import OverdueItem
 from dondoc.web.actions import MAX_NOTE, MAX_URL
 from dondoc.web.params import EVIDENCE_URL, NO_NUL, StatusName
 

@@ -1,5 +1,5 @@
 """The overdue dashboard's numbers, aggregated in SQL with the same
-as-of semantics as dondoc.engine.reports and lifecycle.standing():
+as-of semantics as dondoc.store.reports and lifecycle.standing():
 done counts only if completed by `as_of`; an item finished later was still
 open (and maybe overdue) on that day; cancelled and waived are left out.
 The escalation level is the current one (levels are not kept per day)."""
@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 from sqlalchemy import Float, and_, case, cast, func, not_, select
 from sqlmodel import Session
 
-from dondoc.engine import tally
-from dondoc.engine.tally import count_if, done_by, done_late, overdue_on
+from dondoc.store import tally
+from dondoc.store.tally import count_if, done_by, done_late, overdue_on
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.models import Agency, AgencyTally, Occurrence, Plan, Task
-from dondoc.engine.reports import OverdueItem, status_as_of, subtree
+from dondoc.store.models import Agency, AgencyTally, Occurrence, Plan, Task
+from dondoc.store.reports import OverdueItem, status_as_of, subtree
 from dondoc.web.params import MAX_LEVEL
 from dondoc.web.scope import Scope
 

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.calendar import local_date
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.settings import Settings
 from dondoc.web.models import User
 from dondoc.web.overview import Overviews

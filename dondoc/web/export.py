@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from dondoc.engine.lifecycle import CATEGORY_VI, STATUS_VI, Category
-from dondoc.engine.reports import OverdueItem
+from dondoc.store.reports import OverdueItem
 from dondoc.web.dashboard_data import AgencyRow, Filters
 
 ITEM_HEADERS = (("plan_number", "Số kế hoạch"), ("plan", "Mã kế hoạch"), ("task", "Số nhiệm vụ"),

@@ -17,12 +17,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.config import Config, ConfigError, Problem, parse_yaml, read_config
-from dondoc.engine.db import session_scope
-from dondoc.engine.importer import ImportResult, import_plan
-from dondoc.engine.loader import apply_config
-from dondoc.engine.models import Agency, Plan, Policy
-from dondoc.engine.reports import subtree
+from dondoc.config.reader import Config, ConfigError, Problem, parse_yaml, read_config
+from dondoc.store.db import session_scope
+from dondoc.importer import ImportResult, import_plan
+from dondoc.store.loader import apply_config
+from dondoc.store.models import Agency, Plan, Policy
+from dondoc.store.reports import subtree
 from dondoc.web.import_view import has_aliases
 from dondoc.web.models import User
 from dondoc.web.scope import scope_for

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from dondoc.engine.config import ConfigError, parse_yaml
+from dondoc.config.reader import ConfigError, parse_yaml
 
 
 @dataclass(frozen=True)

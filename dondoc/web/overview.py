@@ -1,7 +1,7 @@
 """What the dashboard and /api/reports/summary show, computed once per
 (data generation, filters, scope) and kept in a small per-process cache.
 
-The generation (dondoc.engine.tally) is bumped in the same transaction as every
+The generation (dondoc.store.tally) is bumped in the same transaction as every
 change the dashboard shows (status changes, loads, roll-overs, sweeps), so a
 cached overview is never served after the data under it changed, in this
 process or any other. As of today and without an escalation filter the
@@ -20,11 +20,11 @@ from typing import Callable, Hashable
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from dondoc.engine import tally
-from dondoc.engine.db import session_scope
+from dondoc.store import tally
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.models import Plan, Policy
-from dondoc.engine.reports import OverdueItem
+from dondoc.store.models import Plan, Policy
+from dondoc.store.reports import OverdueItem
 from dondoc.web import dashboard_data as dd
 from dondoc.web.scope import Scope
 

@@ -11,10 +11,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlmodel import Session
 
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.models import Agency, Occurrence, Plan, Task
-from dondoc.engine.outbox_models import Email
+from dondoc.store.models import Agency, Occurrence, Plan, Task
+from dondoc.store.outbox_models import Email
 from dondoc.notifications.sender import outbox_counts
 from dondoc.web import dashboard_data as dd
 from dondoc.web.actions import retry_email

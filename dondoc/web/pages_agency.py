@@ -10,10 +10,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import TransitionError, standing
-from dondoc.engine.models import Agency, Occurrence, Plan, Task
-from dondoc.engine.status import StaleUpdate
+from dondoc.store.models import Agency, Occurrence, Plan, Task
+from dondoc.store.status import StaleUpdate
 from dondoc.notifications.tokens import LinkError, read_token
 from dondoc.web.actions import ActionError, NotFound, agency_change
 from dondoc.web.deps import PageError, WebContext, web

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.web.deps import csrf_protect, session_user, web
 from dondoc.web.render import page
 from dondoc.web.security import (CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE_S, SessionData, dump_login_csrf,

@@ -11,10 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
 from starlette.datastructures import UploadFile
 
-from dondoc.engine.config import ConfigError, Problem
-from dondoc.engine.db import session_scope
-from dondoc.engine.importer import PlanImportError, to_yaml
-from dondoc.engine.models import Agency
+from dondoc.config.reader import ConfigError, Problem
+from dondoc.store.db import session_scope
+from dondoc.importer import PlanImportError, to_yaml
+from dondoc.store.models import Agency
 from dondoc.web.deps import PageError, UserDep, WebContext, csrf_protect, web
 from dondoc.web.import_data import MAX_UPLOAD, SUFFIXES, draft_upload, load_draft, safe_name
 from dondoc.web.import_view import draft_view

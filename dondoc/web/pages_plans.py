@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dondoc.engine.calendar import VN_TZ
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import TransitionError
-from dondoc.engine.models import Occurrence, Plan
-from dondoc.engine.status import StaleUpdate
+from dondoc.store.models import Occurrence, Plan
+from dondoc.store.status import StaleUpdate
 from dondoc.web.actions import ActionError, NotFound, review
 from dondoc.web.deps import PageError, ScopeDep, UserDep, WebContext, csrf_protect, web
 from dondoc.web.params import Key, RowId

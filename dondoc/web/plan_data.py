@@ -14,10 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dondoc.engine.calendar import WorkCalendar, format_vi, local_date
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import standing
-from dondoc.engine.models import Agency, Occurrence, Plan, Task
-from dondoc.engine.sweep import sweep_once
+from dondoc.store.models import Agency, Occurrence, Plan, Task
+from dondoc.store.sweep import sweep_once
 from dondoc.notifications.compose import digest_context, email_kind
 from dondoc.notifications.render import render
 from dondoc.web.scope import Scope

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, true
 from sqlmodel import Session, select
 
-from dondoc.engine.models import Plan
-from dondoc.engine.reports import subtree
+from dondoc.store.models import Plan
+from dondoc.store.reports import subtree
 from dondoc.web.models import User
 
 

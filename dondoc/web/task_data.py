@@ -8,8 +8,8 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from dondoc.engine.lifecycle import standing
-from dondoc.engine.models import Agency, Event, Occurrence, Plan, Task
-from dondoc.engine.outbox_models import Email, Notification
+from dondoc.store.models import Agency, Event, Occurrence, Plan, Task
+from dondoc.store.outbox_models import Email, Notification
 
 MAX_EVENTS = 500
 

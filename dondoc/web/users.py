@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from dondoc.engine.models import Agency
+from dondoc.store.models import Agency
 from dondoc.web.models import ROLES, ApiToken, User
 from dondoc.web.security import hash_password, needs_rehash, new_api_token, token_digest, verify_password
 

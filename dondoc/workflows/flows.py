@@ -28,8 +28,8 @@ from sqlalchemy.engine import Engine
 
 from dondoc import clock
 from dondoc.engine.calendar import local_date
-from dondoc.engine.db import get_engine
-from dondoc.engine.sweep import Partition
+from dondoc.store.db import get_engine
+from dondoc.store.sweep import Partition
 from dondoc.notifications.compose import compose_pending
 from dondoc.settings import load_settings
 from dondoc.workflows.jobs import Runtime, run_rollover, run_send, run_sweep, run_weekly_summary, worker_id

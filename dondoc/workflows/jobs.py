@@ -11,10 +11,10 @@ from typing import Callable
 
 from sqlalchemy.engine import Engine
 
-from dondoc.engine import tally
+from dondoc.store import tally
 from dondoc.engine.calendar import WorkCalendar, local_date
-from dondoc.engine.rollover import rollover_once
-from dondoc.engine.sweep import Partition, SweepResult, sweep_once
+from dondoc.store.rollover import rollover_once
+from dondoc.store.sweep import Partition, SweepResult, sweep_once
 from dondoc.notifications.compose import MailContext, compose_pending
 from dondoc.notifications.sender import DrainResult, SendPolicy, SmtpConfig, drain_outbox_once
 from dondoc.notifications.summary import queue_weekly_summary

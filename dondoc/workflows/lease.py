@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.workflows.models import Lease
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.calendar import VN_TZ
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.settings import Settings
 from dondoc.workflows import lease
 from dondoc.workflows.jobs import Runtime, run_rollover, run_send, run_sweep, run_weekly_summary, worker_id

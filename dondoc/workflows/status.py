@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.notifications.sender import outbox_counts
 from dondoc.workflows.models import JobRun, Lease
 

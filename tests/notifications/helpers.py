@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.config import read_config
-from dondoc.engine.db import session_scope
-from dondoc.engine.loader import apply_config
+from dondoc.config.reader import read_config
+from dondoc.store.db import session_scope
+from dondoc.store.loader import apply_config
 from dondoc.notifications.compose import MailContext
 from dondoc.notifications.sender import SendPolicy, SmtpConfig
 from dondoc.workflows.jobs import Runtime

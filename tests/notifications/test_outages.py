@@ -6,8 +6,8 @@ from datetime import timedelta
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.outbox_models import Email
+from dondoc.store.db import session_scope
+from dondoc.store.outbox_models import Email
 from dondoc.workflows.jobs import run_send, run_sweep
 from tests.conftest import Inbox, free_port
 from tests.factories import write_config

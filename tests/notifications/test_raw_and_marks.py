@@ -12,8 +12,8 @@ from email import policy
 import pytest
 from sqlalchemy import func, select, text
 
-from dondoc.engine.db import get_engine, migrate, session_scope
-from dondoc.engine.outbox_models import Email, Notification
+from dondoc.store.db import get_engine, migrate, session_scope
+from dondoc.store.outbox_models import Email, Notification
 from dondoc.notifications.compose import compose_pending
 from dondoc.notifications.message import build_message, build_raw, from_line
 from dondoc.notifications.sender import Marks, SendPolicy, drain_outbox_once
@@ -101,7 +101,7 @@ def test_the_bytes_keep_caller_text_out_of_headers_and_boundaries():
 
 
 def test_a_bad_address_leaves_raw_empty_and_fails_at_send(tmp_path, engine, smtp_server):
-    from dondoc.engine.models import Agency
+    from dondoc.store.models import Agency
 
     load(engine, write_config(tmp_path))
     rt = runtime(smtp_server.port)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.outbox_models import Email
+from dondoc.store.db import session_scope
+from dondoc.store.outbox_models import Email
 from dondoc.workflows.jobs import run_send, run_weekly_summary
 from tests.factories import write_config
 from tests.notifications.helpers import load, local, runtime, text_part

@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine
 
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.notifications.tokens import make_token
 from dondoc.web import users
 from dondoc.web.app import create_app

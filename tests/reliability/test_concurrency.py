@@ -10,8 +10,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from dondoc.engine.db import get_engine, migrate, session_scope
-from dondoc.engine.outbox_models import Email, Notification
+from dondoc.store.db import get_engine, migrate, session_scope
+from dondoc.store.outbox_models import Email, Notification
 from dondoc.workflows.jobs import run_send, run_sweep
 from tests.factories import write_config
 from tests.notifications.helpers import load, local, runtime

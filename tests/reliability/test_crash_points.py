@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from dondoc import clock
-from dondoc.engine.db import get_engine, migrate, session_scope
-from dondoc.engine.models import Occurrence
-from dondoc.engine.outbox_models import Email, Notification
+from dondoc.store.db import get_engine, migrate, session_scope
+from dondoc.store.models import Occurrence
+from dondoc.store.outbox_models import Email, Notification
 from dondoc.workflows.jobs import run_send, run_sweep
 from tests.factories import write_config
 from tests.notifications.helpers import load, local, runtime

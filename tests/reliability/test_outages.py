@@ -17,8 +17,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from dondoc.engine.db import get_engine, migrate, session_scope
-from dondoc.engine.outbox_models import Email, Notification
+from dondoc.store.db import get_engine, migrate, session_scope
+from dondoc.store.outbox_models import Email, Notification
 from dondoc.workflows.jobs import run_send, run_sweep
 from tests.conftest import Inbox, free_port
 from tests.factories import write_config

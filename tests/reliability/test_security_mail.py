@@ -29,7 +29,7 @@ def test_crlf_in_an_agency_name_cannot_add_headers_or_recipients(tmp_path, engin
 def test_an_address_with_crlf_is_refused_at_load(tmp_path, engine, db_url):
     from typer.testing import CliRunner
 
-    from dondoc.cli import app
+    from dondoc.cli.main import app
 
     evil = AGENCIES.replace("email: tramyte@anbinh.example.vn", 'email: "tramyte@anbinh.example.vn\\r\\nBcc: x@evil.example"')
     result = CliRunner().invoke(app, ["load", str(write_config(tmp_path, agencies=evil))], env={"DONDOC_DATABASE_URL": db_url})
@@ -37,7 +37,7 @@ def test_an_address_with_crlf_is_refused_at_load(tmp_path, engine, db_url):
 
 
 def test_no_secret_is_printed_by_send_or_status(tmp_path, sqlite_url, smtp_server):
-    from dondoc.engine.db import get_engine, migrate
+    from dondoc.store.db import get_engine, migrate
 
     engine = get_engine(sqlite_url)
     migrate(engine)

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.models import Occurrence, Task
-from dondoc.engine.outbox_models import Email, Notification
+from dondoc.store.db import session_scope
+from dondoc.store.models import Occurrence, Task
+from dondoc.store.outbox_models import Email, Notification
 from dondoc.workflows.jobs import run_sweep
 from tests.factories import PLAN, write_config
 from tests.notifications.helpers import load, local, runtime

@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.config import read_config
-from dondoc.engine.db import session_scope
-from dondoc.engine.loader import apply_config
-from dondoc.engine.models import Occurrence, Task
-from dondoc.engine.status import Actor, set_status
+from dondoc.config.reader import read_config
+from dondoc.store.db import session_scope
+from dondoc.store.loader import apply_config
+from dondoc.store.models import Occurrence, Task
+from dondoc.store.status import Actor, set_status
 from dondoc.settings import Settings
 from dondoc.web.app import create_app
 from dondoc.web.models import User

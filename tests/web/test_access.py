@@ -10,10 +10,10 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import func, select
 
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Status
-from dondoc.engine.models import Event, Occurrence, Plan
-from dondoc.engine.outbox_models import Email
+from dondoc.store.models import Event, Occurrence, Plan
+from dondoc.store.outbox_models import Email
 from dondoc.web.deps import require_admin
 from dondoc.web.params import StatusName
 from tests.web.conftest import COMMUNE, csrf_of

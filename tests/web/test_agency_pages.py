@@ -10,9 +10,9 @@ import pytest
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import func, select
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.models import Event, Occurrence
-from dondoc.engine.outbox_models import Email
+from dondoc.store.db import session_scope
+from dondoc.store.models import Event, Occurrence
+from dondoc.store.outbox_models import Email
 from dondoc.notifications.tokens import make_token
 from tests.web.conftest import COMMUNE, SECRET, occurrence_of
 

@@ -5,8 +5,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.models import Occurrence
+from dondoc.store.db import session_scope
+from dondoc.store.models import Occurrence
 from dondoc.web.app import create_app
 from dondoc.web.models import User
 from dondoc.web.security import SESSION_COOKIE, hash_password

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from dondoc.engine.db import get_engine, migrate, session_scope
-from dondoc.engine.models import Occurrence
+from dondoc.store.db import get_engine, migrate, session_scope
+from dondoc.store.models import Occurrence
 from dondoc.settings import Settings
 from dondoc.web.app import create_app
 from dondoc.workflows.jobs import Runtime, run_send, run_sweep

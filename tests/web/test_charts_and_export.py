@@ -8,7 +8,7 @@ from datetime import date
 from openpyxl import load_workbook
 
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.reports import OverdueItem
+from dondoc.store.reports import OverdueItem
 from dondoc.web.charts import bar_chart, line_chart
 from dondoc.web.dashboard_data import AgencyRow, Filters
 from dondoc.web.export import dashboard_xlsx, items_csv

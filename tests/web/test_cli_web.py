@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from dondoc.cli_web import web_app
-from dondoc.engine.db import session_scope
+from dondoc.cli.users import web_app
+from dondoc.store.db import session_scope
 from dondoc.web.app import create_app
 from dondoc.web.models import ApiToken, User
 from tests.web.conftest import NOW, load_examples, settings_for

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime
 from openpyxl import load_workbook
 
 from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.reports import category_counts, overdue, subtree
-from dondoc.engine.sweep import sweep_once
+from dondoc.store.reports import category_counts, overdue, subtree
+from dondoc.store.sweep import sweep_once
 from dondoc.web import dashboard_data as dd
 from dondoc.web.scope import EVERYTHING
 from tests.web.conftest import COMMUNE, NOW, PROVINCE, move, occurrence_of

@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.config import read_config
-from dondoc.engine.db import session_scope
-from dondoc.engine.loader import apply_config
-from dondoc.engine.outbox_models import Email
+from dondoc.config.reader import read_config
+from dondoc.store.db import session_scope
+from dondoc.store.loader import apply_config
+from dondoc.store.outbox_models import Email
 from dondoc.notifications.tokens import make_token
 from dondoc.settings import Settings
 from dondoc.web.app import create_app

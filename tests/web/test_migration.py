@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import dondoc.web.models  # noqa: F401
-from dondoc.engine.db import MIGRATIONS
+from dondoc.store.db import MIGRATIONS
 
 
 def _alembic(conn) -> Config:  # noqa: ANN001

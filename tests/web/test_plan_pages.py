@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.models import Event, Occurrence
-from dondoc.engine.outbox_models import Email, Notification
+from dondoc.store.db import session_scope
+from dondoc.store.models import Event, Occurrence
+from dondoc.store.outbox_models import Email, Notification
 from dondoc.settings import Settings
 from dondoc.workflows.jobs import Runtime, run_send, run_sweep
 from tests.web.conftest import COMMUNE, NOW, PROVINCE, SECRET, csrf_of, move, occurrence_of

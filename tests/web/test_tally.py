@@ -1,4 +1,4 @@
-"""The dashboard's tally (dondoc.engine.tally) against counting the
+"""The dashboard's tally (dondoc.store.tally) against counting the
 occurrences: after a build, after status changes of one agency, after a reload
 or a new day; and the cached overview never outlives a change."""
 from __future__ import annotations
@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from dondoc.engine import tally
+from dondoc.store import tally
 from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Category
-from dondoc.engine.models import Agency, Occurrence, TallyState
-from dondoc.engine.status import Actor, set_status
-from dondoc.engine.sweep import sweep_once
+from dondoc.store.models import Agency, Occurrence, TallyState
+from dondoc.store.status import Actor, set_status
+from dondoc.store.sweep import sweep_once
 from dondoc.web import dashboard_data as dd
 from dondoc.web.overview import Overviews, rollup
 from dondoc.web.scope import EVERYTHING, Scope

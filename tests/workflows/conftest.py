@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from dondoc.engine.db import get_engine
+from dondoc.store.db import get_engine
 from tests.conftest import _drop_pg_database, _fresh_pg_database
 
 PREFECT_HOME = tempfile.mkdtemp(prefix="dondoc-prefect-home-")

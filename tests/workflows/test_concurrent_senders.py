@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.outbox_models import Email
+from dondoc.store.db import session_scope
+from dondoc.store.outbox_models import Email
 from dondoc.notifications.message import message_id
 from dondoc.notifications.sender import outbox_counts
 from tests.workflows.conftest import TIMINGS

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.outbox_models import Email
+from dondoc.store.db import session_scope
+from dondoc.store.outbox_models import Email
 from tests.workflows.conftest import TIMINGS
 from tests.workflows.examples import NOW, example_database, outbox, plain_sweep
 
@@ -88,7 +88,7 @@ def test_the_weekly_summary_flow_queues_one_email_per_admin_per_week(flow_env):
 
 
 def test_dondoc_prefect_run_sweep_runs_the_flow_from_the_command_line(flow_env):
-    from dondoc.cli_prefect import prefect_app
+    from dondoc.cli.prefect import prefect_app
 
     example_database(flow_env)
     result = CliRunner().invoke(prefect_app, ["run-sweep", "--now", NOW, "--partitions", "2"])
@@ -115,7 +115,7 @@ def test_every_flow_run_leaves_a_job_run_that_dondoc_status_shows(flow_env, monk
 
 
 def test_dondoc_prefect_run_send_exits_1_and_says_why_when_the_mail_server_is_down(flow_env, monkeypatch):
-    from dondoc.cli_prefect import prefect_app
+    from dondoc.cli.prefect import prefect_app
 
     monkeypatch.setenv("DONDOC_SMTP_PORT", "1")
     example_database(flow_env)

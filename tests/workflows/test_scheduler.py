@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from dondoc.engine.db import session_scope
+from dondoc.store.db import session_scope
 from dondoc.settings import Settings
 from dondoc.workflows import lease
 from dondoc.workflows.models import JobRun

@@ -14,8 +14,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from dondoc.engine.db import session_scope
-from dondoc.engine.outbox_models import Email
+from dondoc.store.db import session_scope
+from dondoc.store.outbox_models import Email
 from tests.conftest import free_port
 from tests.factories import write_config
 from tests.notifications.helpers import load

@@ -1,0 +1,133 @@
+"""Pydantic models of `config/` YAML (agencies, escalation policies, plans).
+
+Field names keep DESIGN.md's config format; richer keys are optional.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from dondoc.engine.offsets import parse_day_month, parse_offset
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+_RECIPIENT = re.compile(r"^(lead(\.parent)*(\.head)?|support|focal(\.head)?|issuer(\.head)?|[a-z0-9][a-z0-9-]*)$")
+LEVELS = ("ministry", "province", "department", "district", "commune", "village", "unit", "board", "office", "group")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AgencyIn(Strict):
+    id: str = Field(pattern=SLUG, max_length=120)
+    name: str = Field(min_length=1)
+    level: str = Field(pattern=r"^[a-z_]+$")
+    parent: str | None = None
+    email: EmailStr
+    emails: list[EmailStr] = []
+    head_email: EmailStr | None = None
+    aliases: list[str] = []
+    language: Literal["vi", "en"] = "vi"
+    active: bool = True
+
+
+class StepIn(Strict):
+    at: str
+    notify: list[str] = Field(min_length=1)
+    cc: list[str] = []
+    template: Literal["due_soon", "overdue", "escalated"]
+    level: int = Field(default=0, ge=0, le=20)
+
+    @field_validator("at")
+    @classmethod
+    def _valid_offset(cls, v: str) -> str:
+        parse_offset(v)
+        return v
+
+    @field_validator("notify", "cc")
+    @classmethod
+    def _valid_recipients(cls, v: list[str]) -> list[str]:
+        bad = [r for r in v if not _RECIPIENT.match(r)]
+        if bad:
+            raise ValueError(f"người nhận không hợp lệ / unknown recipient {bad}: dùng lead, lead.parent, support, focal, issuer hoặc mã cơ quan")
+        return v
+
+
+class PolicyIn(Strict):
+    id: str = Field(pattern=SLUG)
+    steps: list[StepIn] = Field(min_length=1)
+    repeat_every: str | None = None
+
+    @field_validator("repeat_every")
+    @classmethod
+    def _valid_repeat(cls, v: str | None) -> str | None:
+        if v is not None and parse_offset(v)[0] <= 0:
+            raise ValueError("repeat_every phải dương / must be positive, e.g. '7 days'")
+        return v
+
+    @model_validator(mode="after")
+    def _steps_in_order(self) -> "PolicyIn":
+        offsets = [parse_offset(s.at) for s in self.steps]
+        if [o[0] for o in offsets] != sorted(o[0] for o in offsets):
+            raise ValueError("các bước phải theo thứ tự thời gian / steps must be in time order")
+        return self
+
+
+class ReportingIn(Strict):
+    name: str
+    due: str
+    from_: str | list[str] = Field(default="leads", alias="from")
+    to: str = "focal"
+
+    @field_validator("due")
+    @classmethod
+    def _valid_due(cls, v: str) -> str:
+        parse_day_month(v)
+        return v
+
+
+class PeriodIn(Strict):
+    from_: date = Field(alias="from")
+    to: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "PeriodIn":
+        if self.to < self.from_:
+            raise ValueError("'to' trước 'from' / period ends before it starts")
+        return self
+
+
+class TaskIn(Strict):
+    number: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1)
+    text: str = ""
+    lead: str
+    support: list[str] = []
+    timeframe: str | None = None
+    due: date | None = None
+    indicators: list[int] = []
+    source: str = ""
+
+
+class PlanIn(Strict):
+    id: str = Field(pattern=SLUG, max_length=120)
+    number: str
+    title: str = Field(min_length=1)
+    issued_by: str
+    issued_on: date
+    focal: str
+    implements: str | None = None
+    escalation: str = "default"
+    reporting: list[ReportingIn] = []
+    period: PeriodIn | None = None
+    default_timeframe: str | None = None
+    place: str | None = None
+    tasks: list[TaskIn] = []
+
+
+class ConfigFileIn(Strict):
+    agencies: list[AgencyIn] = []
+    escalation_policies: list[PolicyIn] = []
+    plans: list[PlanIn] = []

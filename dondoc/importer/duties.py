@@ -1,0 +1,126 @@
+"""The province shape: duties listed per agency under "TỔ CHỨC THỰC HIỆN" (pure).
+
+    2. Trách nhiệm thực hiện
+    2.3. Sở Y tế
+    a) Chủ trì, tham mưu, ... các chỉ tiêu 3,4,5 ...
+    b) Thực hiện các giải pháp ...
+
+Each lettered duty is a task led by the heading's agency, numbered
+"III.2.3.a". A heading with plain paragraphs instead of letters gives one
+task "III.2.6", or, with several paragraphs, "III.2.14.a", "III.2.14.b" (our
+letters, flagged). Several agencies in a heading: the first leads, the others
+coordinate. A duty that names its own lead ("Đề nghị Đoàn TNCS ... tỉnh chủ
+trì ...") is led by it. "phối hợp với X" in the text adds X to the
+coordinating agencies; a timeframe in the text ("Định kỳ 6 tháng, 1 năm") is
+taken, flagged.
+
+Items of "Phân công" that are sentences rather than agency headings
+("2.1. Công chức chính sách chủ trì tham mưu, tổng hợp báo cáo ...") are
+general duties: they become tasks only when the plan has no other tasks.
+Funding ("Kinh phí") and reporting ("Chế độ báo cáo") are not tasks.
+"""
+from __future__ import annotations
+
+from dondoc.importer.fields import field_paragraph, indicators, subject_lead, support_in_text, timeframe_in_text
+from dondoc.importer.names import NameRef, looks_like_heading, resolve
+from dondoc.importer.structure import Node, Para, walk
+from dondoc.importer.tasks import Context, Found, Note, Signal, Task, make_title
+from dondoc.importer.vn import fold
+
+_NOT_DUTIES = ("kinh phi", "che do bao cao", "che do thong tin bao cao", "bao cao dinh ky")
+_LETTERS = "abcdđeghiklmnopqrstuvxy"          # the Vietnamese order: d, đ, e, g
+
+
+def _units(heading: Node, rest: str) -> list[tuple[str, str, int, bool]]:
+    """(suffix, text, line, lettered by us) for each duty under an agency heading."""
+    letters = [c for c in heading.children if c.kind == "letter"]
+    if letters:
+        out = []
+        for letter in letters:
+            body = [letter.title] + [p.text for p in letter.body]
+            body += [f"- {b.title}" for b in walk(letter)[1:]]
+            out.append((f".{letter.label}", "\n".join(body), letter.line, False))
+        return out
+    paras = ([Para(heading.line, rest)] if rest else []) + heading.body
+    if len(paras) == 1:
+        return [("", paras[0].text, paras[0].line, False)]
+    return [(f".{_LETTERS[i]}", p.text, p.line, True) for i, p in enumerate(paras[: len(_LETTERS)])]
+
+
+def _support(text: str, ctx: Context) -> tuple[list[NameRef], list[str]]:
+    refs = [r for found in support_in_text(text) for r in resolve(found, ctx.registry, home=ctx.home)]
+    return [r for r in refs if r.kind != "generic"], [r.text for r in refs if r.kind == "generic"]
+
+
+def _duty(number: str, text: str, line: int, heading: list[NameRef], ctx: Context, ours: bool) -> Task:
+    lead, co = heading[0], [r for r in heading[1:] if r.kind != "generic"]
+    notes = [Note("number", line, f"Văn bản không đánh số đoạn này; dondoc đặt số {number}")] if ours else []
+    if (subject := subject_lead(text)) and (own := resolve(subject, ctx.registry, home=ctx.home)):
+        if own[0].kind != "generic" and (own[0].agency_id != lead.agency_id or own[0].text != lead.text):
+            lead, co = own[0], [r for r in own[1:] if r.kind != "generic"]
+    if co:
+        notes.append(Note("lead", line, f"Nhiều cơ quan cùng được giao ({', '.join(r.text for r in [lead, *co])}); "
+                                        f"chọn “{lead.text}” làm chủ trì, các cơ quan còn lại đưa vào phối hợp"))
+    support, generic = _support(text, ctx)
+    timeframe = timeframe_in_text(text)
+    if timeframe:
+        notes.append(Note("timeframe", line, f"Thời hạn “{timeframe}” lấy từ nội dung nhiệm vụ (không có dòng "
+                                             "“Thời gian thực hiện”) — kiểm tra lại"))
+    return Task(number=number, title=make_title(text), text=text, line=line, lead=lead, lead_line=line,
+                co_leads=tuple(co), support=tuple(support), also_named=tuple(generic),
+                support_line=line if support else 0, timeframe=timeframe, timeframe_line=line if timeframe else 0,
+                indicators=indicators(text), notes=tuple(notes))
+
+
+def _agency_duties(heading: Node, refs: list[NameRef], prefix: str, ctx: Context, found: Found) -> None:
+    _, _, rest = heading.title.partition(":")
+    for suffix, text, line, ours in _units(heading, rest.strip()):
+        task = _duty(f"{prefix}{heading.label}{suffix}", text, line, refs, ctx, ours)
+        found.tasks.append(task)
+        if "dau moi" in fold(text) and task.lead is not None:
+            found.signals.append(Signal("dau-moi", task.lead, line))
+    if [c for c in heading.children if c.kind == "letter"] and heading.body:
+        found.notes.append(Note("tasks", heading.body[0].line, f"Đoạn không đánh số dưới mục {heading.label} "
+                                                               "chưa được nhập thành nhiệm vụ — kiểm tra lại"))
+
+
+def _general(node: Node, prefix: str, ctx: Context, found: Found) -> None:
+    """'2.1. Công chức chính sách chủ trì tham mưu, tổng hợp báo cáo ...'."""
+    text = "\n".join([node.title] + [p.text for p in node.body])
+    inline = field_paragraph(Para(node.line, node.title))
+    subject = subject_lead(node.title) or (inline[0].text if inline and inline[0].kind == "lead" else None)
+    refs = resolve(subject, ctx.registry, home=ctx.home) if subject else []
+    lead = refs[0] if refs and refs[0].kind != "generic" else None
+    task = Task(number=f"{prefix}{node.label}", title=make_title(node.title), text=text, line=node.line,
+                lead=lead, lead_line=node.line if lead else 0, support=tuple(_support(text, ctx)[0]),
+                indicators=indicators(text),
+                notes=() if lead else (Note("lead", node.line, "Không xác định được cơ quan chủ trì"),))
+    found.general.append(task)
+    folded = fold(text)
+    if lead is not None and "tong hop" in folded and "bao cao" in folded:
+        found.signals.append(Signal("tong-hop", lead, node.line))
+
+
+def _visit(node: Node, prefix: str, ctx: Context, found: Found) -> None:
+    if fold(node.title).startswith(_NOT_DUTIES):
+        return
+    refs = looks_like_heading(node.title.partition(":")[0], ctx.registry, home=ctx.home)
+    if refs:
+        _agency_duties(node, refs, prefix, ctx, found)
+    elif node.children:
+        for child in node.children:
+            _visit(child, prefix, ctx, found)
+    else:
+        _general(node, prefix, ctx, found)
+
+
+def organisation_tasks(section: Node, ctx: Context, found: Found) -> None:
+    """Duties of a 'TỔ CHỨC THỰC HIỆN' section; general duties are noted in the plan's review."""
+    before = len(found.general)
+    for child in section.children:
+        _visit(child, f"{section.label}.", ctx, found)
+    general = found.general[before:]
+    if general and found.tasks:
+        numbers = ", ".join(t.number for t in general)
+        found.notes.append(Note("tasks", general[0].line, f"Các mục phân công chung ({numbers}) không nhập thành "
+                                "nhiệm vụ vì nhiệm vụ đã được giao ở các mục trên; dùng để xác định cơ quan đầu mối"))
