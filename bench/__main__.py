@@ -1,5 +1,5 @@
 """python -m bench: every benchmark, each measured against its baseline in
-the same run, each appending a JSON line to bench/results/.
+the same run, each appending a JSON line to var/bench/ (ignored by git).
 
     python -m bench --quick --json     100 k occurrences, SQLite, 2,000 emails, 10 report runs, no compose,
                                        no dashboard (under two minutes)

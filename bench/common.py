@@ -1,6 +1,6 @@
 """What every benchmark shares: running a contender in its own process (so
 that its peak RSS is its own), percentiles, the machine description, and the
-JSON line each run appends to bench/results/."""
+JSON line each run appends to var/bench/ (ignored by git; docs/benchmarks.md keeps the figures that matter)."""
 from __future__ import annotations
 
 import json
@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(os.environ.get("DONDOC_BENCH_RESULTS", ROOT / "bench" / "results"))
+RESULTS = Path(os.environ.get("DONDOC_BENCH_RESULTS", ROOT / "var" / "bench"))
 
 
 def rss_mb() -> float:
@@ -116,10 +116,10 @@ def machine() -> dict:
 
 
 def record(benchmark: str, figures: dict) -> dict:
-    """Append one JSON line to bench/results/<benchmark>.jsonl; returns it."""
+    """Append one JSON line to var/bench/<benchmark>.jsonl; returns it."""
     line = {"benchmark": benchmark, "at": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine(),
             **figures}
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     with (RESULTS / f"{benchmark}.jsonl").open("a") as f:
         f.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
     return line
