@@ -2,8 +2,12 @@
 CI), a real SMTP server (aiosmtpd on 127.0.0.1), and the example config."""
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
@@ -31,30 +35,70 @@ def pg_available() -> bool:
         return False
 
 
-def _fresh_pg_database() -> str:
-    """A new empty database per test, dropped by the fixture afterwards."""
-    name = f"dondoc_t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+def _admin():  # noqa: ANN202
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+@functools.cache
+def _pg_template() -> str:
+    """One migrated PostgreSQL database per session, copied for each test
+    (CREATE DATABASE ... TEMPLATE is a file copy: no migration per test)."""
+    name = f"dondoc_tpl_{uuid.uuid4().hex[:12]}"
+    admin = _admin()
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    engine = get_engine(url)
+    migrate(engine)
+    engine.dispose()
+    atexit.register(_drop_database, name)
+    return name
+
+
+@functools.cache
+def _sqlite_template() -> Path:
+    """One migrated SQLite file per session, copied for each test."""
+    path = Path(tempfile.mkdtemp(prefix="dondoc-tpl-")) / "template.db"
+    engine = get_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    atexit.register(shutil.rmtree, path.parent, ignore_errors=True)
+    return path
+
+
+def _fresh_pg_database(*, migrated: bool = True) -> str:
+    """A new database per test, dropped by the fixture afterwards: a copy of the session's migrated template,
+    or empty."""
+    name = f"dondoc_t_{uuid.uuid4().hex[:12]}"
+    template = f' TEMPLATE "{_pg_template()}"' if migrated else ""
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
     admin.dispose()
     return PG_URL.rsplit("/", 1)[0] + "/" + name
 
 
-def _drop_pg_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    get_engine(url).dispose()
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+def _drop_database(name: str) -> None:
+    admin = _admin()
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
 
 
+def _drop_pg_database(url: str) -> None:
+    get_engine(url).dispose()
+    _drop_database(url.rsplit("/", 1)[1])
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path) -> str:
+    """A migrated database at the latest schema: SQLite always, PostgreSQL when reachable (required in CI)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'dondoc.db'}"
-        get_engine(f"sqlite:///{tmp_path / 'dondoc.db'}").dispose()
+        path = tmp_path / "dondoc.db"
+        shutil.copyfile(_sqlite_template(), path)
+        yield f"sqlite:///{path}"
+        get_engine(f"sqlite:///{path}").dispose()
         return
     if not pg_available():
         if os.environ.get("CI"):
@@ -67,12 +111,12 @@ def db_url(request, tmp_path) -> str:
 
 @pytest.fixture
 def pg_url() -> str:
-    """A fresh PostgreSQL database for tests that only make sense there."""
+    """A fresh, empty PostgreSQL database for tests that only make sense there."""
     if not pg_available():
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL must be reachable on 127.0.0.1:5432 in CI")
         pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
-    url = _fresh_pg_database()
+    url = _fresh_pg_database(migrated=False)
     yield url
     _drop_pg_database(url)
 

@@ -41,7 +41,7 @@ def twin_url(db_url, tmp_path):
         yield url
         get_engine(url).dispose()
         return
-    url = _fresh_pg_database()
+    url = _fresh_pg_database(migrated=False)
     yield url
     _drop_pg_database(url)
 
