@@ -38,12 +38,19 @@ def read_settings() -> Settings:
     return load_settings()
 
 
-def open_engine(current: Settings | None = None) -> Engine:
-    """The database engine, migrated to the latest schema."""
-    from dondoc.store.db import get_engine, migrate
+def open_engine(current: Settings | None = None, *, read_only: bool = False) -> Engine:
+    """The database engine, migrated to the latest schema; a read-only command
+    only checks the schema version and asks for `dondoc init` when it is behind."""
+    from dondoc.store.db import get_engine, migrate, schema_revisions
 
     engine = get_engine((current or read_settings()).database_url)
-    migrate(engine)
+    if not read_only:
+        migrate(engine)
+        return engine
+    have, want = schema_revisions(engine)
+    if have != want:
+        fail(f"Cơ sở dữ liệu chưa ở phiên bản mới nhất ({have or 'trống'}, cần {want}): hãy chạy `dondoc init` / "
+             f"the database schema is behind ({have or 'empty'}, needs {want}): run `dondoc init`")
     return engine
 
 

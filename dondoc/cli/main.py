@@ -63,7 +63,7 @@ def tasks(plan: Annotated[Optional[str], typer.Option(help="Mã kế hoạch / p
           status: Annotated[Optional[str], typer.Option(help="Trạng thái / status")] = None,
           fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """Danh sách nhiệm vụ và kỳ thực hiện / tasks and their occurrences."""
-    engine = open_engine()
+    engine = open_engine(read_only=True)
     q = (select(Occurrence, Task).join(Task, Task.id == Occurrence.task_id)
          .order_by(Occurrence.plan_id, Task.number, Occurrence.due, Occurrence.owner_id))
     if plan:
@@ -166,7 +166,7 @@ def report_overdue(as_of: Annotated[Optional[str], typer.Option("--as-of", help=
         day = date.fromisoformat(as_of) if as_of else clock.today()
     except ValueError:
         fail(f"--as-of '{as_of}': cần dạng YYYY-MM-DD / expected YYYY-MM-DD")
-    engine = open_engine()
+    engine = open_engine(read_only=True)
     with session_scope(engine, write=False) as session:
         if plan and session.get(Plan, plan) is None:
             fail(f"Không có kế hoạch '{plan}' / unknown plan")

@@ -61,7 +61,7 @@ def outbox(status: Annotated[Optional[str], typer.Option(help="queued|retrying|s
            retry: Annotated[Optional[list[int]], typer.Option(help="Gửi lại thư lỗi #ID / retry failed email")] = None,
            retry_failed_all: Annotated[bool, typer.Option("--retry-failed", help="Gửi lại mọi thư lỗi")] = False) -> None:
     """Hàng đợi thư / the outbox: counts and the latest emails; retry failed ones."""
-    engine = open_engine()
+    engine = open_engine(read_only=not (retry or retry_failed_all))
     if retry or retry_failed_all:
         n = retry_failed(engine, now=clock.now(), ids=None if retry_failed_all else list(retry or []))
         out.print(f"Đã đưa {n} thư lỗi vào hàng đợi gửi lại / requeued", markup=False)
@@ -92,7 +92,7 @@ def preview_email(agency: Annotated[str, typer.Option(help="Mã cơ quan nhận 
                   days_ahead: int = 7) -> None:
     """Xem trước thư với dữ liệu thật / render an email with real data."""
     settings = read_settings()
-    engine = open_engine(settings)
+    engine = open_engine(settings, read_only=True)
     moment = clock.parse_now(now)
     today = local_date(moment)
     with session_scope(engine, write=False) as session:
@@ -156,7 +156,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Trạng thái: lần chạy gần nhất, hàng đợi thư, lỗi / last runs, backlog, failures."""
     from dondoc.workflows.status import status_report
 
-    report = status_report(open_engine())
+    report = status_report(open_engine(read_only=True))
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         return
