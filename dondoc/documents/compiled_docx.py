@@ -51,8 +51,8 @@ def _cell_line(cell, text: str, *, bold: bool = False, italic: bool = False, siz
 def _letterhead(doc: DocxDocument, c: Compiled, parent: str | None) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, (6.0, 10.5))
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.5), Cm(10.0)
     if parent:
         _cell_line(left, parent.upper(), size=12, first=True)
     _cell_line(left, c.focal.upper(), bold=True, size=12, first=not parent, underline=True)
@@ -91,7 +91,17 @@ def _para(doc: DocxDocument, text: str, *, italic: bool = False) -> None:
     p.add_run(text).italic = italic
 
 
-def _table(doc: DocxDocument, headers: Iterable[str], rows: Iterable[Iterable[object]]) -> Table:
+def _widths(table: Table, widths_cm: Iterable[float]) -> None:
+    """Column widths that Word and LibreOffice both keep (set on every cell)."""
+    table.autofit = False
+    for i, w in enumerate(widths_cm):
+        table.columns[i].width = Cm(w)
+        for cell in table.columns[i].cells:
+            cell.width = Cm(w)
+
+
+def _table(doc: DocxDocument, headers: Iterable[str], rows: Iterable[Iterable[object]],
+           widths_cm: Iterable[float] = ()) -> Table:
     headers = list(headers)
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -104,19 +114,23 @@ def _table(doc: DocxDocument, headers: Iterable[str], rows: Iterable[Iterable[ob
         for cell, v in zip(cells, values, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run("" if v is None else str(v)).font.size = Pt(11)
+    if widths_cm:
+        _widths(table, widths_cm)
     return table
 
 
 def _results(doc: DocxDocument, c: Compiled) -> None:
     _heading(doc, "I. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ")
-    _para(doc, f"Tính đến ngày {c.as_of:%d/%m/%Y}, kế hoạch có {len(c.rows)} nhiệm vụ, kỳ báo cáo được theo dõi "
-               f"(không kể mục đã hủy hoặc miễn thực hiện: {sum(a.excluded for a in c.agencies)}).")
+    excluded = sum(a.excluded for a in c.agencies)
+    _para(doc, f"Tính đến ngày {c.as_of:%d/%m/%Y}, kế hoạch có {len(c.rows)} mục được theo dõi (nhiệm vụ và kỳ báo "
+               f"cáo của từng cơ quan, đơn vị), trong đó {excluded} mục đã hủy hoặc được miễn thực hiện.")
     if not c.results:
         _para(doc, "Chưa có cơ quan nào gửi báo cáo kết quả thực hiện.", italic=True)
     for n, (owner, done) in enumerate(c.results.items(), start=1):
         _heading(doc, f"{n}. {owner}")
         for r in done:
-            _para(doc, f"- Nhiệm vụ {r.task} ({r.title}), kỳ {r.period}: {r.result}")
+            due = f"; hạn {r.due:%d/%m/%Y}" if r.due else ""
+            _para(doc, f"- Nhiệm vụ {r.task} ({r.title}{due}): {r.result}")
 
 
 def _standings(doc: DocxDocument, c: Compiled) -> None:
@@ -126,7 +140,8 @@ def _standings(doc: DocxDocument, c: Compiled) -> None:
     totals = c.totals
     rows.append(["", "Tổng cộng", sum(totals.values()), *(totals[k] for k in order),
                  sum(a.excluded for a in c.agencies)])
-    _table(doc, ["STT", "Cơ quan, đơn vị", "Tổng số", *(CATEGORY_VI[k] for k in order), "Hủy / miễn"], rows)
+    _table(doc, ["STT", "Cơ quan, đơn vị", "Tổng số", *(CATEGORY_VI[k] for k in order), "Hủy / miễn"], rows,
+           (1.2, 4.8, 1.4, 1.8, 1.8, 1.8, 1.8, 1.4))
 
 
 def _late(doc: DocxDocument, c: Compiled) -> None:
@@ -136,7 +151,7 @@ def _late(doc: DocxDocument, c: Compiled) -> None:
         return
     _table(doc, ["STT", "Nhiệm vụ", "Cơ quan chủ trì (cần thực hiện)", "Hạn", "Số ngày quá hạn", "Cấp đôn đốc"],
            [[i, f"{it.task}. {it.title}", it.lead_name, date.fromisoformat(it.due).strftime("%d/%m/%Y"),
-             it.days_overdue, it.escalation_level] for i, it in enumerate(c.late, 1)])
+             it.days_overdue, it.escalation_level] for i, it in enumerate(c.late, 1)], (1.0, 6.0, 3.6, 2.2, 1.6, 1.6))
 
 
 def _closing(doc: DocxDocument, c: Compiled) -> None:
@@ -144,13 +159,14 @@ def _closing(doc: DocxDocument, c: Compiled) -> None:
     _para(doc, "(Cơ quan đầu mối ghi kiến nghị, đề xuất.)", italic=True)
     _para(doc, f"Trên đây là báo cáo kết quả thực hiện Kế hoạch số {c.plan_number} của {c.focal}.")
     table = doc.add_table(rows=1, cols=2)
+    _widths(table, (8.0, 8.5))
     left, right = table.rows[0].cells
     p = left.paragraphs[0]
     r = p.add_run("Nơi nhận:")
     r.bold, r.italic, r.font.size = True, True, Pt(12)
     for line in (f"- {c.issuer};", "- Lưu: VT."):
         left.add_paragraph().add_run(line).font.size = Pt(11)
-    _cell_line(right, "QUYỀN HẠN, CHỨC VỤ CỦA NGƯỜI KÝ", bold=True, first=True)
+    _cell_line(right, "QUYỀN HẠN, CHỨC VỤ CỦA NGƯỜI KÝ", bold=True, size=12, first=True)
     _cell_line(right, "(Chữ ký, dấu)", italic=True)
     _cell_line(right, "Họ và tên", bold=True)
 
