@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     sweep_interval_s: int | None = None  # overrides the cron (tests, demos)
     summary_cron: str = "0 8 * * mon"
     rollover_cron: str = "15 1 * * *"
+    drafts_cron: str = "45 7 * * mon-fri"  # the compiled report drafts, after the morning sweep
+    draft_days_before: int = 5  # working days before a reporting deadline the focal agency gets its draft
     lease_ttl_s: int = 30
     misfire_grace_s: int = 6 * 3600
     maildir: Path = Path("var/mail")

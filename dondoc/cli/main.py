@@ -188,7 +188,7 @@ def main() -> None:
 
 def register() -> None:
     """Attach the commands that live in other modules."""
-    from dondoc.cli import ops  # noqa: F401  (registers the operational commands)
+    from dondoc.cli import compile, ops  # noqa: F401  (register their commands)
     from dondoc.cli.importing import import_plan_command
     from dondoc.cli.prefect import prefect_app
     from dondoc.cli.users import web_app

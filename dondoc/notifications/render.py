@@ -18,7 +18,7 @@ from dondoc.engine.calendar import format_vi, weekday_vi
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = ("vi", "en")
-KINDS = ("due_soon", "overdue", "escalated", "digest", "weekly_summary", "reported")
+KINDS = ("due_soon", "overdue", "escalated", "digest", "weekly_summary", "reported", "compiled_draft")
 _WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

@@ -10,9 +10,8 @@ import io
 from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from dondoc.documents.sheets import add_sheet, plain
 from dondoc.engine.lifecycle import CATEGORY_VI, STATUS_VI, Category
 from dondoc.store.reports import OverdueItem
 from dondoc.web.dashboard_data import AgencyRow, Filters
@@ -23,13 +22,6 @@ ITEM_HEADERS = (("plan_number", "Số kế hoạch"), ("plan", "Mã kế hoạch
                 ("escalation_level", "Cấp đôn đốc"))
 RANK_HEADERS = ("Hạng", "Cơ quan", "Cấp", *CATEGORY_VI.values(), "Tỷ lệ đúng hạn (%)",
                 "Nhiệm vụ quá hạn lâu nhất", "Số ngày quá hạn")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _item_values(item: OverdueItem) -> list:
@@ -44,27 +36,8 @@ def items_csv(items: list[OverdueItem]) -> bytes:
     writer = csv.writer(buf)
     writer.writerow([label for _, label in ITEM_HEADERS])
     for item in items:
-        writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, date) else _plain(v) for v in _item_values(item)])
+        writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, date) else plain(v) for v in _item_values(item)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def _sheet(wb: Workbook, title: str, headers: list[str] | tuple[str, ...], rows: list[list]) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(list(headers))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    for r in ws.iter_rows(min_row=2):
-        for cell in r:
-            if isinstance(cell.value, date):
-                cell.number_format = "DD/MM/YYYY"
-            if cell.data_type == "f":  # text that looks like a formula stays text
-                cell.data_type = "s"
-    ws.freeze_panes = "A2"
-    for i, header in enumerate(headers, start=1):
-        longest = max([len(str(header))] + [len(str(row[i - 1])) for row in rows[:500]])
-        ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, longest + 2))
 
 
 def _rank_values(i: int, row: AgencyRow) -> list:
@@ -83,9 +56,9 @@ def dashboard_xlsx(f: Filters, totals: dict[Category, int], rows: list[AgencyRow
                ["Cơ quan (cả cấp dưới)", f.agency or "Tất cả"], ["Cấp cơ quan", f.level or "Tất cả"],
                ["Cấp đôn đốc", "Tất cả" if f.escalation is None else f.escalation]]
     summary += [[CATEGORY_VI[c], totals[c]] for c in Category]
-    _sheet(wb, "Tổng hợp", ("Chỉ tiêu", "Giá trị"), summary)
-    _sheet(wb, "Xếp hạng cơ quan", RANK_HEADERS, [_rank_values(i, r) for i, r in enumerate(rows, start=1)])
-    _sheet(wb, "Nhiệm vụ quá hạn", [label for _, label in ITEM_HEADERS], [_item_values(i) for i in items])
+    add_sheet(wb, "Tổng hợp", ("Chỉ tiêu", "Giá trị"), summary)
+    add_sheet(wb, "Xếp hạng cơ quan", RANK_HEADERS, [_rank_values(i, r) for i, r in enumerate(rows, start=1)])
+    add_sheet(wb, "Nhiệm vụ quá hạn", [label for _, label in ITEM_HEADERS], [_item_values(i) for i in items])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -3,6 +3,11 @@ write. A test checks that every `_("...")` in the templates has an entry."""
 from __future__ import annotations
 
 EN: dict[str, str] = {
+    # the compiled report (báo cáo tổng hợp)
+    "Soạn báo cáo tổng hợp": "Draft the compiled report",
+    "Số liệu tính đến ngày": "Figures as of",
+    "Soạn báo cáo tổng hợp (.docx)": "Draft the compiled report (.docx)",
+    "Phụ lục (.xlsx)": "Annex (.xlsx)",
     # layout, login, errors
     "Theo dõi, đôn đốc thực hiện kế hoạch": "Plan tracking and follow-up",
     "Tình hình quá hạn": "Overdue dashboard",

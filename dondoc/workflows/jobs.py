@@ -16,6 +16,7 @@ from dondoc.engine.calendar import WorkCalendar, local_date
 from dondoc.store.rollover import rollover_once
 from dondoc.store.sweep import Partition, SweepResult, sweep_once
 from dondoc.notifications.compose import MailContext, compose_pending
+from dondoc.notifications.drafts import queue_compiled_drafts
 from dondoc.notifications.sender import DrainResult, SendPolicy, SmtpConfig, drain_outbox_once
 from dondoc.notifications.summary import queue_weekly_summary
 from dondoc.settings import Settings
@@ -33,6 +34,7 @@ class Runtime:
     admins: tuple[str, ...]
     dashboard_url: str
     sweep_batch: int = 5000
+    draft_days_before: int = 5
 
     @classmethod
     def from_settings(cls, s: Settings) -> "Runtime":
@@ -42,7 +44,8 @@ class Runtime:
             send=SendPolicy(concurrency=s.send_concurrency, rate_per_s=s.send_rate_per_s, batch=s.send_batch,
                             claim_ttl_s=s.send_claim_ttl_s, backoff_s=s.send_backoff_s, max_attempts=s.send_max_attempts),
             mail=MailContext(base_url=s.base_url, secret=s.secret()),
-            admins=tuple(s.admin_list()), dashboard_url=s.base_url.rstrip("/") + "/dashboard", sweep_batch=s.sweep_batch)
+            admins=tuple(s.admin_list()), dashboard_url=s.base_url.rstrip("/") + "/dashboard", sweep_batch=s.sweep_batch,
+            draft_days_before=s.draft_days_before)
 
 
 def worker_id() -> str:
@@ -82,4 +85,12 @@ def run_rollover(engine: Engine, *, now: datetime) -> int:
 def run_weekly_summary(engine: Engine, rt: Runtime, *, now: datetime) -> int:
     queued = queue_weekly_summary(engine, now=now, admins=list(rt.admins), dashboard_url=rt.dashboard_url)
     log.info("weekly_summary queued=%d", queued)
+    return queued
+
+
+def run_compiled_drafts(engine: Engine, rt: Runtime, *, now: datetime) -> int:
+    """The focal agencies' compiled report drafts due today (once per deadline)."""
+    queued = queue_compiled_drafts(engine, now=now, calendar=WorkCalendar(), base_url=rt.mail.base_url,
+                                   secret=rt.mail.secret, days_before=rt.draft_days_before)
+    log.info("compiled_drafts queued=%d", queued)
     return queued

@@ -25,7 +25,8 @@ from dondoc.engine.calendar import VN_TZ
 from dondoc.store.db import session_scope
 from dondoc.settings import Settings
 from dondoc.workflows import lease
-from dondoc.workflows.jobs import Runtime, run_rollover, run_send, run_sweep, run_weekly_summary, worker_id
+from dondoc.workflows.jobs import (Runtime, run_compiled_drafts, run_rollover, run_send, run_sweep,
+                                   run_weekly_summary, worker_id)
 from dondoc.workflows.models import JobRun
 
 log = logging.getLogger("dondoc.scheduler")
@@ -57,6 +58,8 @@ class Service:
             replace_existing=True)
         add(self._job("weekly-summary", self.summary), CronTrigger.from_crontab(self.settings.summary_cron, timezone=VN_TZ),
             id="weekly-summary", replace_existing=True)
+        add(self._job("compiled-drafts", self.drafts), CronTrigger.from_crontab(self.settings.drafts_cron, timezone=VN_TZ),
+            id="compiled-drafts", replace_existing=True)
         add(self._job("rollover", self.rollover), CronTrigger.from_crontab(self.settings.rollover_cron, timezone=VN_TZ),
             id="rollover", replace_existing=True)
         if self.missed_sweep():
@@ -98,6 +101,9 @@ class Service:
 
     def summary(self) -> dict:
         return {"queued": run_weekly_summary(self.engine, self.rt, now=self.clock())}
+
+    def drafts(self) -> dict:
+        return {"queued": run_compiled_drafts(self.engine, self.rt, now=self.clock())}
 
     def rollover(self) -> dict:
         return {"created": run_rollover(self.engine, now=self.clock())}
