@@ -42,7 +42,7 @@ def compile_command(
     from dondoc.store.db import session_scope
 
     day = _day(as_of)
-    with session_scope(open_engine()) as session:
+    with session_scope(open_engine(read_only=True), write=False) as session:
         try:
             c = compile_plan(session, plan_id=plan, as_of=day, period=period)
         except CompileError as exc:
