@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 
 from dondoc.config.problems import Config, Located, Problem
 from dondoc.engine.timeframes import Deadline, TimeframeError, parse_timeframe
@@ -31,13 +31,15 @@ _BY = re.compile(rf"^({_ID}|children of\s+{_ID})$")
 
 class ImplementingIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    by: list[str] = Field(min_length=1)
+    by: list[str]
     due: date | str
     level: list[str] = []
 
     @field_validator("by")
     @classmethod
     def _valid_by(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("cần ít nhất một cơ quan / at least one agency is needed")
         bad = [b for b in v if not _BY.match(b)]
         if bad:
             raise ValueError(f"'{bad[0]}' không phải mã cơ quan hay 'children of <mã>' "
@@ -50,6 +52,14 @@ class ImplementingIn(BaseModel):
         return [v] if isinstance(v, str) else v
 
 
+def _listed(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+# One mapping or a list of them; read as a list.
+ImplementingPlans = Annotated[list[ImplementingIn], BeforeValidator(_listed)]
+
+
 @dataclass(frozen=True)
 class KnownTree:
     """What the database already holds: agency -> (parent, level), plan -> implements."""
@@ -58,14 +68,11 @@ class KnownTree:
     implements: Mapping[str, str | None] = field(default_factory=dict)
 
 
-def entries(plan: Any) -> list[tuple[tuple, ImplementingIn]]:
+def entries(plan: Any, lines: Located | None = None) -> list[tuple[tuple, ImplementingIn]]:
     """(path of the entry in the plan's YAML, entry) for each `implementing_plans` mapping."""
-    value = getattr(plan, "implementing_plans", None)
-    if value is None:
-        return []
-    if isinstance(value, ImplementingIn):
-        return [(("implementing_plans",), value)]
-    return [(("implementing_plans", i), e) for i, e in enumerate(value)]
+    found = list(getattr(plan, "implementing_plans", None) or [])
+    listed = lines is not None and lines.lines.get(lines.path + ("implementing_plans", 0)) is not None
+    return [(("implementing_plans", i) if listed else ("implementing_plans",), e) for i, e in enumerate(found)]
 
 
 def agency_tree(config: Config, known: KnownTree) -> dict[str, tuple[str | None, str]]:
@@ -117,7 +124,7 @@ def check(config: Config, agencies: set[str], known: KnownTree) -> list[Problem]
 
 def _check_plan(loc: Located, agencies: set[str], tree: Mapping[str, tuple[str | None, str]]) -> list[Problem]:
     problems, seen = [], set()
-    for path, entry in entries(loc.item):
+    for path, entry in entries(loc.item, loc):
         for j, item in enumerate(entry.by):
             problems += _check_by(loc, path + ("by", j), entry, item, agencies, tree)
         for agency in expand(entry, tree):
