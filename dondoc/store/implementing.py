@@ -150,3 +150,11 @@ def _fulfil(ctx: LoadContext, occ: Occurrence, child: Plan) -> int:
     ctx.session.expire(occ)
     ctx.result.add("obligation_fulfilled")
     return 1
+
+
+def obligations_of(session: Session, plan_id: str) -> list[tuple[Task, Occurrence]]:
+    """The plan's obligations (removed ones left out), by agency id."""
+    q = (select(Task, Occurrence).join(Occurrence, Occurrence.task_id == Task.id)
+         .where(Task.plan_id == plan_id, Task.kind == KIND, Task.removed == False)  # noqa: E712
+         .order_by(Task.lead_id))
+    return list(session.exec(q).all())
