@@ -49,7 +49,7 @@ PROVINCE = textwrap.dedent("""\
 
 
 def commune_plan(agency: str, *, issued_on: str = "2025-12-10", implements: str = "tinh-2025",
-                 plan_id: str | None = None, extra: str = "") -> str:
+                 plan_id: str | None = None, due: str = "2026-01-31") -> str:
     return textwrap.dedent(f"""\
         plans:
           - id: {plan_id or agency + '-2025'}
@@ -60,8 +60,8 @@ def commune_plan(agency: str, *, issued_on: str = "2025-12-10", implements: str 
             focal: {agency}
             implements: {implements}
             tasks:
-              - {{number: "1", title: Tổ chức Tháng hành động vì trẻ em, lead: {agency}, due: 2026-01-31}}
-        """) + extra
+              - {{number: "1", title: Tổ chức Tháng hành động vì trẻ em, lead: {agency}, due: {due}}}
+        """)
 
 
 def write(folder: Path, **files: str) -> Path:
