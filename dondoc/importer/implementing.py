@@ -43,8 +43,8 @@ _IMPLEMENTING = re.compile(r"^(?:\s*[,;.:]|\s*$|\s+(?:cu the|chi tiet|trien khai
 _NOT_SUBJECT = re.compile(r"(?:huong dan|phoi hop voi|chu tri|tham muu)\s+$")
 _HEADING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.)\s+\S")
 _NAMED = re.compile(r"cac\s+(?:xa|phuong|huyen)\s*:\s*(.+)$")
-_DUE = re.compile(r"trước ngày \d{1,2}/\d{1,2}(?:/\d{4})?|(?:quý [IVX\d]+|tháng \d{1,2})/\d{4}", re.I)
-_RELATIVE = re.compile(r"(?:trong (?:thời hạn )?)?\d+ ngày(?: làm việc)? kể từ ngày [^,;.]+", re.I)
+_DUE = re.compile(r"trước ngày \d{1,2}/\d{1,2}(?:/\d{4})?|(?:quý [IVX\d]+|tháng \d{1,2})/\d{4}", re.IGNORECASE)
+_RELATIVE = re.compile(r"(?:trong (?:thời hạn )?)?\d+ ngày(?: làm việc)? kể từ ngày [^,;.]+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=\.)\s+")
 
 

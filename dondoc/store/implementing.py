@@ -22,7 +22,7 @@ from dondoc.engine.calendar import WorkCalendar
 from dondoc.engine.escalation import Policy as PolicyRule
 from dondoc.engine.escalation import first_check
 from dondoc.engine.lifecycle import OPEN, Status, check_transition
-from dondoc.store.models import Agency, Event, Occurrence, Plan, Task
+from dondoc.store.models import Agency, Occurrence, Plan, Task
 
 KIND = "plan"
 PERIOD = "due"
@@ -119,13 +119,13 @@ def _sync_occurrence(ctx: LoadContext, plan: Plan, task: Task, due: date, rule: 
 def fulfil_open(ctx: LoadContext, parent_id: str) -> int:
     """Fulfil the open obligations of `parent_id` whose agency has issued a
     plan implementing it (the earliest issued, if several)."""
-    q = (select(Plan).where(Plan.implements == parent_id, Plan.active == True)  # noqa: E712
+    q = (select(Plan).where(Plan.implements == parent_id, Plan.active == True)
          .order_by(Plan.issued_on.desc(), Plan.id.desc()))
     by_issuer = {p.issued_by: p for p in ctx.session.exec(q)}
     if not by_issuer:
         return 0
     open_ = (select(Occurrence).join(Task, Task.id == Occurrence.task_id)
-             .where(Task.plan_id == parent_id, Task.kind == KIND, Task.removed == False,  # noqa: E712
+             .where(Task.plan_id == parent_id, Task.kind == KIND, Task.removed == False,
                     Occurrence.status.in_([str(s) for s in OPEN]), Occurrence.owner_id.in_(sorted(by_issuer))))
     done = 0
     for occ in list(ctx.session.exec(open_)):
@@ -155,6 +155,6 @@ def _fulfil(ctx: LoadContext, occ: Occurrence, child: Plan) -> int:
 def obligations_of(session: Session, plan_id: str) -> list[tuple[Task, Occurrence]]:
     """The plan's obligations (removed ones left out), by agency id."""
     q = (select(Task, Occurrence).join(Occurrence, Occurrence.task_id == Task.id)
-         .where(Task.plan_id == plan_id, Task.kind == KIND, Task.removed == False)  # noqa: E712
+         .where(Task.plan_id == plan_id, Task.kind == KIND, Task.removed == False)
          .order_by(Task.lead_id))
     return list(session.exec(q).all())

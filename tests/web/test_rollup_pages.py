@@ -13,7 +13,7 @@ from dondoc.engine.lifecycle import Category
 from dondoc.store.db import session_scope
 from dondoc.store.rollup import rollup
 from dondoc.web.app import create_app
-from tests.store.implementing_data import PROVINCE, commune_plan, load, write
+from tests.store.implementing_data import PROVINCE, load, write
 from tests.store.test_rollup import COMMUNE, DISTRICT, OLD, OLD_PROVINCE
 from tests.web.conftest import add_personas, login, settings_for
 
@@ -33,7 +33,7 @@ def shown(html: str) -> dict[str, dict[str, int]]:
     """{plan id: {category: number}} of the roll-up table."""
     table = html.split('<table class="rollup">', 1)[1].split("</table>", 1)[0]
     out = {}
-    for plan, row in re.findall(r'<tr data-plan="([^"]+)"[^>]*>(.*?)</tr>', table, re.S):
+    for plan, row in re.findall(r'<tr data-plan="([^"]+)"[^>]*>(.*?)</tr>', table, re.DOTALL):
         out[plan] = {c: int(n) for c, n in re.findall(r'data-category="([a-z_]+)">(\d+)<', row)}
     return out
 
