@@ -9,16 +9,20 @@ from datetime import UTC, date, datetime
 import pytest
 from fastapi.testclient import TestClient
 
+from dondoc.config.reader import ConfigError
 from dondoc.engine.lifecycle import Category
 from dondoc.store.db import session_scope
 from dondoc.store.rollup import rollup
 from dondoc.web.app import create_app
-from tests.store.implementing_data import PROVINCE, load, write
+from dondoc.web.import_data import load_draft
+from dondoc.web.models import User
+from tests.store.implementing_data import PROVINCE, commune_plan, load, write
 from tests.store.test_rollup import COMMUNE, DISTRICT, OLD, OLD_PROVINCE
 from tests.web.conftest import add_personas, login, settings_for
 
 NOW = datetime(2022, 3, 1, 2, 0, tzinfo=UTC)
 TODAY = date(2022, 3, 1)
+ADMIN = User(username="lan", password_hash="-", role="admin", created_at=NOW)
 
 
 @pytest.fixture
@@ -85,3 +89,24 @@ def test_the_roll_up_speaks_english_on_request(client):
     page = client.get("/plans/tinh-2021?lang=en")
     assert "Implementing plans of subordinate units" in page.text and "Counts include the plans below" in page.text
     assert Category.DONE_LATE.value in page.text
+
+
+def test_a_reviewed_draft_loaded_from_the_import_page_fulfils_the_obligation_of_its_issuer(client, engine):
+
+    load_draft(engine, text=commune_plan("ubnd-xa-my-loc", issued_on="2025-12-20"), name="my-loc.yaml", user=ADMIN,
+               now=NOW)
+    page = client.get("/plans/tinh-2025")
+    assert "(đã ban hành 1/2)" in page.text and 'data-plan="ubnd-xa-my-loc-2025"' in page.text
+    missing = page.text.split('<ul class="missing">', 1)[1].split("</ul>", 1)[0]
+    assert 'data-agency="ubnd-xa-my-loc"' not in missing and 'data-agency="ubnd-xa-an-hoa"' in missing
+
+
+def test_a_draft_whose_implements_makes_a_circle_is_refused_with_its_line(client, engine):
+
+    circle = commune_plan("ubnd-huyen-dong", plan_id="tinh-2021", implements="tan-lap-2021").replace(
+        'number: "15/KH-UBND"', 'number: "80/KH-UBND"')
+    with pytest.raises(ConfigError) as err:
+        load_draft(engine, text=circle, name="tinh.yaml", user=ADMIN, now=NOW)
+    [problem] = err.value.problems
+    assert str(problem).startswith("tinh.yaml:8: plans.implements: vòng lặp kế hoạch thực hiện: "
+                                   "tinh-2021 -> tan-lap-2021 -> huyen-dong-2021 -> tinh-2021")
