@@ -46,6 +46,15 @@ class ImplementingIn(BaseModel):
                              "/ expected an agency id or 'children of <agency id>'")
         return v
 
+    @field_validator("due", mode="before")
+    @classmethod
+    def _written(cls, v: Any) -> Any:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise ValueError("thiếu hạn ban hành kế hoạch / the due date of implementing plans is missing")
+        if not isinstance(v, (date, str)):
+            raise ValueError(f"hạn '{v}' cần là ngày hoặc cụm từ thời hạn / expected a date or a timeframe phrase")
+        return v
+
     @field_validator("level", mode="before")
     @classmethod
     def _one_or_more(cls, v: Any) -> Any:

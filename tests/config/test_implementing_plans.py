@@ -30,6 +30,8 @@ def line_of(text: str, needle: str) -> int:
     ('{by: [ubnd-xa-an-hoa], due: "khi nào xong"}', "không đọc được"),
     ('[{by: ["children of ubnd-tinh-binh-an"], due: 2025-12-31}, {by: [ubnd-xa-an-hoa], due: 2026-01-31}]',
      "'ubnd-xa-an-hoa' được giao hai lần / agency listed twice"),
+    ("{by: [ubnd-xa-an-hoa], due: null}", "implementing_plans.0.due: thiếu hạn ban hành kế hoạch / the due date"),
+    ("{by: [ubnd-xa-an-hoa], due: 12}", "cần là ngày hoặc cụm từ thời hạn"),
     ("{by: [], due: 2025-12-31}", "implementing_plans.0.by: cần ít nhất một cơ quan / at least one agency is needed"),
     ('{by: ["sons of ubnd-tinh-binh-an"], due: 2025-12-31}', "'children of <agency id>'"),
 ])

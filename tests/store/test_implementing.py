@@ -11,6 +11,7 @@ from dondoc.store import tally
 from dondoc.store.db import session_scope
 from dondoc.store.models import AgencyTally, Event, Occurrence, Task
 from dondoc.store.outbox_models import Notification
+from dondoc.store.rollover import rollover_once
 from dondoc.store.sweep import sweep_once
 from tests.store.implementing_data import CAL, PROVINCE, commune_plan, load, write
 
@@ -112,3 +113,9 @@ def test_an_agency_dropped_from_the_list_has_its_obligation_cancelled(tmp_path, 
     counts = load(engine, write(tmp_path / "v2", plan=fewer))
     assert counts["task_removed"] == 1
     assert obligations(engine)["KH.ubnd-xa-my-loc"].status == "cancelled"
+
+
+def test_the_roll_over_adds_nothing_to_an_obligation(tmp_path, engine):
+    load(engine, write(tmp_path, plan=PROVINCE))
+    assert rollover_once(engine, now=datetime(2025, 12, 1, 1, 0, tzinfo=UTC), calendar=CAL) == 0
+    assert len(obligations(engine)) == 2

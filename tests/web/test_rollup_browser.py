@@ -39,7 +39,7 @@ def row_total(page, plan: str) -> int:
     return sum(int(cells.nth(i).inner_text()) for i in range(cells.count()))
 
 
-def test_a_coordinator_sees_the_plans_below_hers_and_counts_them_with_the_toggle(browser, site):
+def test_a_coordinator_sees_the_plans_below_hers_and_counts_them_with_the_toggle(browser, site):  # noqa: F811
     page = browser.new_page(**DESKTOP)
     log_in(page, site, "lan", start="/plans/tinh-2021")
     page.wait_for_url(f"{site}/plans/tinh-2021")
