@@ -44,18 +44,23 @@ def number(agency_id: str) -> str:
     return f"KH.{agency_id}"
 
 
+def agency_tree(session: Session) -> dict[str, tuple[str | None, str]]:
+    """agency id -> (parent id, level), from the database."""
+    return {a: (p, level) for a, p, level in session.exec(select(Agency.id, Agency.parent_id, Agency.level))}
+
+
 def known_tree(session: Session) -> KnownTree:
     """The database's agencies and plans, for checking a config before it loads."""
-    agencies = {a: (p, level) for a, p, level in session.exec(select(Agency.id, Agency.parent_id, Agency.level))}
-    return KnownTree(agencies=agencies, implements=dict(session.exec(select(Plan.id, Plan.implements)).all()))
+    return KnownTree(agencies=agency_tree(session), implements=dict(session.exec(select(Plan.id, Plan.implements)).all()))
 
 
 def sync(ctx: LoadContext, plan: Plan, plan_in: Any, rule: PolicyRule) -> set[str]:
     """Create or update `plan`'s obligations, fulfil those whose plan is in,
     and fulfil the obligation `plan` itself answers; returns the numbers kept."""
-    tree = known_tree(ctx.session).agencies  # the files' agencies are already written
+    asked = entries(plan_in)
+    tree = agency_tree(ctx.session) if asked else {}  # the files' agencies are already written
     wanted: dict[str, date] = {}
-    for _, entry in entries(plan_in):
+    for _, entry in asked:
         due = due_of(entry, issued_on=plan.issued_on)
         for agency in expand(entry, tree):
             wanted.setdefault(agency, due)
