@@ -5,9 +5,10 @@ their own plan implementing it, and by when.
 
 (a list of such mappings is accepted too). Checked with the rest of the
 config: every id resolves; "children of X" is X's direct subordinates in the
-agency tree of the files and the database together (X may sit at any depth;
-`level` keeps only those levels, e.g. the communes among a province's
-departments); the due date is a date or a phrase that reads as one deadline;
+agency tree of the files and the database together (X may sit at any depth),
+or, with `level`, every agency of those levels below X at any depth (the
+communes of a province, among its departments, with or without districts
+between); the due date is a date or a phrase that reads as one deadline;
 an agency is listed once per plan; `implements:` never makes a circle.
 Pure: the database's part of the trees comes in as a `KnownTree`.
 """
@@ -69,11 +70,14 @@ def _listed(value: Any) -> Any:
 ImplementingPlans = Annotated[list[ImplementingIn], BeforeValidator(_listed)]
 
 
+Tree = Mapping[str, tuple[str | None, str, bool]]  # agency id -> (parent id, level, active)
+
+
 @dataclass(frozen=True)
 class KnownTree:
-    """What the database already holds: agency -> (parent, level), plan -> implements."""
+    """What the database already holds: agency -> (parent, level, active), plan -> implements."""
 
-    agencies: Mapping[str, tuple[str | None, str]] = field(default_factory=dict)
+    agencies: Tree = field(default_factory=dict)
     implements: Mapping[str, str | None] = field(default_factory=dict)
 
 
@@ -84,18 +88,37 @@ def entries(plan: Any, lines: Located | None = None) -> list[tuple[tuple, Implem
     return [(("implementing_plans", i) if listed else ("implementing_plans",), e) for i, e in enumerate(found)]
 
 
-def agency_tree(config: Config, known: KnownTree) -> dict[str, tuple[str | None, str]]:
+def agency_tree(config: Config, known: KnownTree) -> dict[str, tuple[str | None, str, bool]]:
     tree = dict(known.agencies)
-    tree.update({a: (loc.item.parent, loc.item.level) for a, loc in config.agencies.items()})
+    tree.update({a: (loc.item.parent, loc.item.level, loc.item.active) for a, loc in config.agencies.items()})
     return tree
 
 
-def children(tree: Mapping[str, tuple[str | None, str]], parent: str, levels: Iterable[str] = ()) -> list[str]:
+def children(tree: Tree, parent: str, levels: Iterable[str] = ()) -> list[str]:
+    """Without `levels`, `parent`'s direct subordinates; with them, every agency
+    of those levels below `parent` at any depth (the communes of a province
+    whether or not districts stand between), the subtree walked once. An
+    inactive agency is never asked (a district abolished in 2025 is walked
+    through, not asked)."""
     wanted = set(levels)
-    return sorted(a for a, (p, level) in tree.items() if p == parent and (not wanted or level in wanted))
+    below: dict[str | None, list[str]] = {}
+    for a, (p, _, _) in tree.items():
+        below.setdefault(p, []).append(a)
+    if not wanted:
+        return sorted(a for a in below.get(parent, []) if tree[a][2])
+    found, seen, stack = set(), {parent}, list(below.get(parent, []))
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if tree[node][1] in wanted and tree[node][2]:
+            found.add(node)
+        stack.extend(below.get(node, []))
+    return sorted(found)
 
 
-def expand(entry: ImplementingIn, tree: Mapping[str, tuple[str | None, str]]) -> list[str]:
+def expand(entry: ImplementingIn, tree: Tree) -> list[str]:
     """The agencies an entry names, in its order, each once."""
     out: list[str] = []
     for item in entry.by:
@@ -131,7 +154,7 @@ def check(config: Config, agencies: set[str], known: KnownTree) -> list[Problem]
     return problems + _cycles(config, known)
 
 
-def _check_plan(loc: Located, agencies: set[str], tree: Mapping[str, tuple[str | None, str]]) -> list[Problem]:
+def _check_plan(loc: Located, agencies: set[str], tree: Tree) -> list[Problem]:
     problems, seen = [], set()
     for path, entry in entries(loc.item, loc):
         for j, item in enumerate(entry.by):
@@ -149,7 +172,7 @@ def _check_plan(loc: Located, agencies: set[str], tree: Mapping[str, tuple[str |
 
 
 def _check_by(loc: Located, path: tuple, entry: ImplementingIn, item: str, agencies: set[str],
-              tree: Mapping[str, tuple[str | None, str]]) -> list[Problem]:
+              tree: Tree) -> list[Problem]:
     m = CHILDREN.match(item)
     agency = m.group(1) if m else item
     where = (loc.file, loc.line(*path), "plans.implementing_plans.by")

@@ -44,9 +44,10 @@ def number(agency_id: str) -> str:
     return f"KH.{agency_id}"
 
 
-def agency_tree(session: Session) -> dict[str, tuple[str | None, str]]:
-    """agency id -> (parent id, level), from the database."""
-    return {a: (p, level) for a, p, level in session.exec(select(Agency.id, Agency.parent_id, Agency.level))}
+def agency_tree(session: Session) -> dict[str, tuple[str | None, str, bool]]:
+    """agency id -> (parent id, level, active), from the database."""
+    cols = (Agency.id, Agency.parent_id, Agency.level, Agency.active)
+    return {a: (p, level, active) for a, p, level, active in session.exec(select(*cols))}
 
 
 def known_tree(session: Session) -> KnownTree:

@@ -47,8 +47,10 @@ def test_a_correct_config_reads_and_children_are_looked_up_in_the_database_too(t
     folder = tmp_path / "cfg"
     folder.mkdir()
     (folder / "plan.yaml").write_text(plan, encoding="utf-8")
-    known = KnownTree(agencies={"ubnd-tinh-binh-an": (None, "province"), "so-ldtbxh-binh-an": ("ubnd-tinh-binh-an", "department"),
-                                "ubnd-huyen-cu": ("ubnd-tinh-binh-an", "district"), "ubnd-xa-cu": ("ubnd-huyen-cu", "commune")})
+    known = KnownTree(agencies={"ubnd-tinh-binh-an": (None, "province", True),
+                                "so-ldtbxh-binh-an": ("ubnd-tinh-binh-an", "department", True),
+                                "ubnd-huyen-cu": ("ubnd-tinh-binh-an", "district", True),
+                                "ubnd-xa-cu": ("ubnd-huyen-cu", "commune", True)})
     config = read_config([folder], known_agencies=frozenset(known.agencies), known_policies=frozenset({"default"}),
                          known_tree=known)
     assert "tinh-2025" in config.plans

@@ -1,6 +1,7 @@
 """Deterministic data for implementing plans: the province of Bình An with a
-department, two communes directly under it (since July 2025) and, from the
-years with districts, a district with a commune under it."""
+department, two communes directly under it (since July 2025), a commune merged
+away (inactive) and, from the years with districts, a district with a commune
+under it."""
 from __future__ import annotations
 
 import textwrap
@@ -26,6 +27,8 @@ AGENCIES = textwrap.dedent("""\
          email: ubnd@anhoa.example.vn}
       - {id: ubnd-xa-my-loc, name: UBND xã Mỹ Lộc, level: commune, parent: ubnd-tinh-binh-an,
          email: ubnd@myloc.example.vn}
+      - {id: ubnd-xa-an-hoa-cu, name: UBND xã An Hòa (cũ), level: commune, parent: ubnd-tinh-binh-an,
+         email: cu@anhoa.example.vn, active: false}
       - {id: cong-chuc-an-hoa, name: Công chức văn hóa - xã hội xã An Hòa, level: unit, parent: ubnd-xa-an-hoa,
          email: vhxh@anhoa.example.vn}
       - {id: ubnd-huyen-dong, name: UBND huyện Đông, level: district, parent: ubnd-tinh-binh-an,

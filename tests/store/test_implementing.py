@@ -26,10 +26,19 @@ def obligations(engine, plan_id="tinh-2025"):
 def test_children_of_an_agency_each_get_an_obligation_numbered_kh_and_their_id(tmp_path, engine):
     load(engine, write(tmp_path, plan=PROVINCE))
     found = obligations(engine)
-    assert sorted(found) == ["KH.ubnd-xa-an-hoa", "KH.ubnd-xa-my-loc"]  # communes only: level: commune
+    # the communes at any depth below the province (Tân Lập is under a district), the merged-away one not asked
+    assert sorted(found) == ["KH.ubnd-xa-an-hoa", "KH.ubnd-xa-my-loc", "KH.ubnd-xa-tan-lap"]
     occ = found["KH.ubnd-xa-my-loc"]
     assert occ.owner_id == "ubnd-xa-my-loc" and occ.due == date(2025, 12, 31) and occ.status == "not_started"
     assert occ.next_check_on == date(2025, 12, 24)  # five working days before, as any task of the policy
+
+
+def test_without_a_level_children_are_the_direct_subordinates_that_are_active(tmp_path, engine):
+    direct = PROVINCE.replace(', level: commune, due: "trước ngày 31/12/2025"', ', due: "Quý I/2026"')
+    load(engine, write(tmp_path, plan=direct))
+    found = obligations(engine)
+    assert sorted(found) == ["KH.so-ldtbxh-binh-an", "KH.ubnd-huyen-dong", "KH.ubnd-xa-an-hoa", "KH.ubnd-xa-my-loc"]
+    assert {o.due for o in found.values()} == {date(2026, 3, 31)}
 
 
 def test_listed_agencies_get_an_obligation_with_an_explicit_date(tmp_path, engine):
@@ -89,7 +98,7 @@ def test_a_plan_loaded_before_the_plan_it_implements_fulfils_it_when_that_one_co
 
 
 def test_a_plan_issued_by_another_agency_fulfils_nothing(tmp_path, engine):
-    stranger = commune_plan("ubnd-xa-tan-lap")
+    stranger = commune_plan("so-ldtbxh-binh-an")
     load(engine, write(tmp_path, plan=PROVINCE, child=stranger))
     assert {o.status for o in obligations(engine).values()} == {"not_started"}
 
@@ -111,11 +120,12 @@ def test_an_agency_dropped_from_the_list_has_its_obligation_cancelled(tmp_path, 
     load(engine, write(tmp_path / "v1", plan=PROVINCE))
     fewer = PROVINCE.replace('by: ["children of ubnd-tinh-binh-an"], level: commune', "by: [ubnd-xa-an-hoa]")
     counts = load(engine, write(tmp_path / "v2", plan=fewer))
-    assert counts["task_removed"] == 1
+    assert counts["task_removed"] == 2
     assert obligations(engine)["KH.ubnd-xa-my-loc"].status == "cancelled"
+    assert obligations(engine)["KH.ubnd-xa-an-hoa"].status == "not_started"
 
 
 def test_the_roll_over_adds_nothing_to_an_obligation(tmp_path, engine):
     load(engine, write(tmp_path, plan=PROVINCE))
     assert rollover_once(engine, now=datetime(2025, 12, 1, 1, 0, tzinfo=UTC), calendar=CAL) == 0
-    assert len(obligations(engine)) == 2
+    assert len(obligations(engine)) == 3

@@ -66,7 +66,7 @@ def test_the_toggle_makes_each_plan_count_the_plans_below_it(client, engine):
 
 def test_the_agencies_that_have_not_issued_their_plan_are_named_with_how_late(client):
     page = client.get("/plans/tinh-2025")
-    assert "(đã ban hành 0/2)" in page.text
+    assert "(đã ban hành 0/3)" in page.text
     missing = page.text.split('<ul class="missing">', 1)[1].split("</ul>", 1)[0]
     assert 'data-agency="ubnd-xa-an-hoa"' in missing and 'data-agency="ubnd-xa-my-loc"' in missing
     assert "quá hạn" not in missing  # due 31/12/2025, today 01/03/2022
@@ -96,7 +96,7 @@ def test_a_reviewed_draft_loaded_from_the_import_page_fulfils_the_obligation_of_
     load_draft(engine, text=commune_plan("ubnd-xa-my-loc", issued_on="2025-12-20"), name="my-loc.yaml", user=ADMIN,
                now=NOW)
     page = client.get("/plans/tinh-2025")
-    assert "(đã ban hành 1/2)" in page.text and 'data-plan="ubnd-xa-my-loc-2025"' in page.text
+    assert "(đã ban hành 1/3)" in page.text and 'data-plan="ubnd-xa-my-loc-2025"' in page.text
     missing = page.text.split('<ul class="missing">', 1)[1].split("</ul>", 1)[0]
     assert 'data-agency="ubnd-xa-my-loc"' not in missing and 'data-agency="ubnd-xa-an-hoa"' in missing
 
