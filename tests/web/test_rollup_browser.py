@@ -55,3 +55,4 @@ def test_a_coordinator_sees_the_plans_below_hers_and_counts_them_with_the_toggle
     page.locator("#rollup").screenshot(path=str(SHOTS / "rollup-plan.png"))
     page.goto(f"{site}/plans/tinh-2025")
     assert page.locator("ul.missing li").count() == 3
+    page.locator("#rollup").screenshot(path=str(SHOTS / "rollup-missing-plans.png"))
