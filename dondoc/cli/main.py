@@ -18,6 +18,7 @@ from dondoc.engine.calendar import WorkCalendar, format_vi
 from dondoc.config.reader import ConfigError, read_config
 from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import STATUS_VI, TransitionError
+from dondoc.store import implementing
 from dondoc.store.loader import apply_config
 from dondoc.store.models import Agency, Occurrence, Plan, Policy, Task
 from dondoc.store.reports import overdue
@@ -41,8 +42,9 @@ def load(paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư m�
     with session_scope(engine) as session:
         known_agencies = frozenset(session.exec(select(Agency.id)))
         known_policies = frozenset(session.exec(select(Policy.id)))
+        known_tree = implementing.known_tree(session)
     try:
-        config = read_config(paths, known_agencies=known_agencies, known_policies=known_policies)
+        config = read_config(paths, known_agencies=known_agencies, known_policies=known_policies, known_tree=known_tree)
     except ConfigError as exc:
         fail(f"Cấu hình có lỗi, không nạp gì / config has errors, nothing applied:\n{exc}")
     with session_scope(engine) as session:

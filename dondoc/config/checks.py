@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from dondoc.config import implementing
 from dondoc.config.problems import Config, Located, Problem
 from dondoc.config.schema import PlanIn
 from dondoc.engine.timeframes import TimeframeError, parse_timeframe
@@ -10,14 +11,15 @@ from dondoc.engine.timeframes import TimeframeError, parse_timeframe
 _TOKENS = ("lead", "support", "focal", "issuer")
 
 
-def check(config: Config, known_agencies: Iterable[str] = (), known_policies: Iterable[str] = ()) -> list[Problem]:
+def check(config: Config, known_agencies: Iterable[str] = (), known_policies: Iterable[str] = (),
+          known_tree: implementing.KnownTree | None = None) -> list[Problem]:
     agencies = set(config.agencies) | set(known_agencies)
     policies = set(config.policies) | set(known_policies)
     problems = _check_agencies(config, agencies)
     problems += _check_policies(config, agencies)
     for located in config.plans.values():
         problems += _check_plan(config, located, agencies, policies)
-    return problems
+    return problems + implementing.check(config, agencies, known_tree or implementing.KnownTree())
 
 
 def _unknown(agencies: set[str], agency_id: str | None) -> bool:

@@ -13,6 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from dondoc.config.checks import check
+from dondoc.config.implementing import KnownTree
 from dondoc.config.problems import Config, ConfigError, Located, Problem
 from dondoc.config.schema import AgencyIn, ConfigFileIn, PlanIn, PolicyIn, parse_day_month
 from dondoc.engine.timeframes import TimeframeError, parse_timeframe
@@ -112,7 +113,8 @@ def read_file(path: Path) -> tuple[ConfigFileIn, dict[tuple, int]]:
         raise ConfigError(_validation_problems(exc, file, lines)) from None
 
 
-def read_config(paths: list[Path], *, known_agencies: frozenset[str] = frozenset(), known_policies: frozenset[str] = frozenset()) -> Config:
+def read_config(paths: list[Path], *, known_agencies: frozenset[str] = frozenset(), known_policies: frozenset[str] = frozenset(),
+                known_tree: KnownTree | None = None) -> Config:
     """Parse and check every file; raise ConfigError with all problems."""
     files = expand_paths(paths)
     if not files:
@@ -126,7 +128,7 @@ def read_config(paths: list[Path], *, known_agencies: frozenset[str] = frozenset
             continue
         _collect(config, parsed, str(path), lines, problems)
     if not problems:
-        problems.extend(check(config, known_agencies, known_policies))
+        problems.extend(check(config, known_agencies, known_policies, known_tree))
     if problems:
         raise ConfigError(problems)
     return config

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from typing import Literal
 
+from dondoc.config.implementing import ImplementingPlans
 from dondoc.engine.offsets import parse_day_month, parse_offset
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
@@ -125,6 +126,7 @@ class PlanIn(Strict):
     default_timeframe: str | None = None
     place: str | None = None
     tasks: list[TaskIn] = []
+    implementing_plans: ImplementingPlans = []  # see dondoc.config.implementing
 
 
 class ConfigFileIn(Strict):

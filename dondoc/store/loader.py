@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from dondoc.store import tally
+from dondoc.store import implementing, tally
 from dondoc.engine.calendar import WorkCalendar, local_date
 from dondoc.config.reader import Config, plan_span, report_dates
 from dondoc.config.schema import AgencyIn, PlanIn, PolicyIn, TaskIn, parse_day_month
@@ -155,6 +155,7 @@ def _apply_plan(ctx: _Ctx, p: PlanIn, config: Config) -> None:
         task = _upsert_report_task(ctx, plan, number, rep)
         owners = _reporters(p, rep)
         _sync_occurrences(ctx, plan, task, report_periods(plan, rep.due), owners, rule)
+    wanted |= implementing.sync(ctx, plan, p, rule)  # obligations to issue implementing plans (KH.<agency>)
     _remove_missing(ctx, plan, wanted)
 
 

@@ -240,4 +240,10 @@ EN: dict[str, str] = {
     "Trang trước": "Previous page",
     "Trang sau": "Next page",
     "cơ quan": "agencies",
+    # implementing plans and the roll-up (templates/_rollup.html)
+    "Kế hoạch triển khai của cấp dưới": "Implementing plans of subordinate units",
+    "đã ban hành": "issued",
+    "Chỉ tính riêng từng kế hoạch": "Each plan on its own",
+    "Số liệu gồm cả các kế hoạch cấp dưới": "Counts include the plans below",
+    "Chưa ban hành kế hoạch": "Plan not issued yet",
 }

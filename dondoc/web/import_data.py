@@ -17,9 +17,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dondoc.engine.calendar import WorkCalendar
+from dondoc.config.implementing import KnownTree
 from dondoc.config.reader import Config, ConfigError, Problem, parse_yaml, read_config
 from dondoc.store.db import session_scope
 from dondoc.importer import ImportResult, import_plan
+from dondoc.store import implementing
 from dondoc.store.loader import apply_config
 from dondoc.store.models import Agency, Plan, Policy
 from dondoc.store.reports import subtree
@@ -74,7 +76,8 @@ def _leftovers(data: Any, lines: dict[tuple, int], name: str) -> list[Problem]:
             for path in found]
 
 
-def check_draft(text: str, name: str, *, known_agencies: frozenset[str], known_policies: frozenset[str]) -> Config:
+def check_draft(text: str, name: str, *, known_agencies: frozenset[str], known_policies: frozenset[str],
+                known_tree: KnownTree | None = None) -> Config:
     """The edited draft checked as `dondoc load` checks a file; raises ConfigError."""
     if has_aliases(text):
         raise ConfigError([Problem(name, 0, "", "bản nháp không được dùng neo/bí danh YAML (&, *) "
@@ -87,7 +90,8 @@ def check_draft(text: str, name: str, *, known_agencies: frozenset[str], known_p
         path = Path(tmp) / name
         path.write_text(text, encoding="utf-8")
         try:
-            config = read_config([path], known_agencies=known_agencies, known_policies=known_policies)
+            config = read_config([path], known_agencies=known_agencies, known_policies=known_policies,
+                                 known_tree=known_tree)
         except ConfigError as exc:
             raise ConfigError([_renamed(p, str(path), name) for p in exc.problems]) from None
     config.warnings = [_renamed(p, str(path), name) for p in config.warnings]
@@ -132,7 +136,9 @@ def load_draft(engine: Engine, *, text: str, name: str, user: User, now: datetim
     with session_scope(engine, write=False) as session:
         known_agencies = frozenset(session.exec(select(Agency.id)))
         known_policies = frozenset(session.exec(select(Policy.id)))
-    config = check_draft(text, name, known_agencies=known_agencies, known_policies=known_policies)
+        known_tree = implementing.known_tree(session)
+    config = check_draft(text, name, known_agencies=known_agencies, known_policies=known_policies,
+                         known_tree=known_tree)
     with session_scope(engine) as session:
         problems = rights_problems(session, config, user, name)
         if problems:

@@ -25,6 +25,7 @@ from dondoc.web.overview import PAGE_SIZE, SHOWN_ITEMS
 from dondoc.web.params import RowId
 from dondoc.web.i18n import pick_lang
 from dondoc.web.render import page, render_part
+from dondoc.web.rollup_view import plan_rollup
 from dondoc.web.scope import Scope
 from dondoc.web.task_data import task_view
 
@@ -60,14 +61,25 @@ def dashboard(request: Request, user: UserDep, scope: ScopeDep, page_no: PageNo 
     ov = ctx.overviews.get(ctx.engine, f, scope, today=ctx.today(), now=ctx.now())
     page_no = min(page_no, ov.pages)
     lang = pick_lang(request)[0]
+    with_below = request.query_params.get("rollup") == "all"
 
     def render() -> str:
         return render_part("_dashboard_body.html", lang, dict(
             f=f, ov=ov, rows=ov.page(ctx.engine, scope, page_no), page_no=page_no, first=(page_no - 1) * PAGE_SIZE,
             totals=ov.totals, categories=list(Category), items=ov.items, series=ov.series, options=ov.options,
-            shown=SHOWN_ITEMS, **_charts(ov.most_late(CHART_AGENCIES), ov.series)))
+            shown=SHOWN_ITEMS, rollup=_rollup(ctx.engine, f, scope, with_below),
+            **_charts(ov.most_late(CHART_AGENCIES), ov.series)))
 
-    return page(request, "dashboard.html", dict(body=Markup(ov.body((lang, page_no), render))))
+    return page(request, "dashboard.html", dict(body=Markup(ov.body((lang, page_no, with_below), render))))
+
+
+def _rollup(engine, f: dd.Filters, scope: Scope, with_below: bool) -> dict | None:  # noqa: ANN001
+    """The plans implementing the plan filtered on (dondoc.web.rollup_view)."""
+    if not f.plan:
+        return None
+    with session_scope(engine, write=False) as session:
+        return plan_rollup(session, f.plan, f.as_of, scope, with_below=with_below,
+                           href_on=f"/dashboard?{f.query(rollup='all')}#rollup", href_off=f"/dashboard?{f.query()}#rollup")
 
 
 @router.get("/dashboard.csv")

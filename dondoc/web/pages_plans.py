@@ -18,6 +18,7 @@ from dondoc.web.deps import PageError, ScopeDep, UserDep, WebContext, csrf_prote
 from dondoc.web.params import Key, RowId
 from dondoc.web.plan_data import plan_view, plans_overview, preview
 from dondoc.web.render import page
+from dondoc.web.rollup_view import plan_rollup
 from dondoc.web.scope import Scope
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -56,8 +57,10 @@ def plan_page(request: Request, plan_id: Key, user: UserDep, scope: ScopeDep, pr
     with session_scope(ctx.engine, write=False) as session:
         plan = _plan(session, plan_id, scope)
         view = plan_view(session, plan, ctx.today())
+        rollup = plan_rollup(session, plan.id, ctx.today(), scope, with_below=request.query_params.get("rollup") == "all",
+                             href_on=f"/plans/{plan.id}?rollup=all#rollup", href_off=f"/plans/{plan.id}#rollup")
     emails = preview(ctx.engine, plan, now=moment, base_url=ctx.settings.base_url)
-    return page(request, "plan.html", dict(view, emails=emails, preview_on=preview_on, moment=moment,
+    return page(request, "plan.html", dict(view, rollup=rollup, emails=emails, preview_on=preview_on, moment=moment,
                                            today=ctx.today(), reviewed=request.query_params.get("reviewed"),
                                            outcome=request.query_params.get("outcome", ""),
                                            loaded=request.query_params.get("loaded")))
