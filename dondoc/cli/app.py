@@ -32,7 +32,7 @@ class Format(str, Enum):
     csv = "csv"
 
 
-def settings() -> Settings:
+def read_settings() -> Settings:
     from dondoc.settings import load_settings
 
     return load_settings()
@@ -42,7 +42,7 @@ def open_engine(current: Settings | None = None) -> Engine:
     """The database engine, migrated to the latest schema."""
     from dondoc.store.db import get_engine, migrate
 
-    engine = get_engine((current or settings()).database_url)
+    engine = get_engine((current or read_settings()).database_url)
     migrate(engine)
     return engine
 

@@ -6,30 +6,28 @@ import io
 import json
 import sys
 from datetime import date
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import select
 
 from dondoc import clock
 from dondoc.engine.calendar import WorkCalendar, format_vi
 from dondoc.config.reader import ConfigError, read_config
-from dondoc.store.db import get_engine, migrate, session_scope
+from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import STATUS_VI, TransitionError
 from dondoc.store.loader import apply_config
 from dondoc.store.models import Agency, Occurrence, Plan, Policy, Task
 from dondoc.store.reports import overdue
 from dondoc.store.status import Actor, StaleUpdate, set_status
-from dondoc.cli.app import Format, app, err, fail, open_engine, out, report_app, settings
+from dondoc.cli.app import Format, app, err, fail, open_engine, out, read_settings, report_app
 
 @app.command()
 def init() -> None:
     """Tạo hoặc nâng cấp cơ sở dữ liệu / create or migrate the database."""
-    current = settings()
+    current = read_settings()
     open_engine(current)
     out.print(f"Cơ sở dữ liệu sẵn sàng / database ready: {current.database_url}", markup=False)
 

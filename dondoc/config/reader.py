@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from dondoc.config.checks import check
 from dondoc.config.problems import Config, ConfigError, Located, Problem
 from dondoc.config.schema import AgencyIn, ConfigFileIn, PlanIn, PolicyIn, parse_day_month
-from dondoc.engine.timeframes import Schedule, TimeframeError, parse_timeframe
+from dondoc.engine.timeframes import TimeframeError, parse_timeframe
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
