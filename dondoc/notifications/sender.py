@@ -21,6 +21,7 @@ built here from subject and bodies.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -149,20 +150,35 @@ class SmtpSender:
 
 
 class RateLimiter:
+    """At most `rate_per_s` sends a second, spaced evenly. No asyncio lock:
+    the slot is taken without awaiting, so one limiter serves every event loop
+    (each drain runs its own) and, under its threading lock, every thread."""
+
     def __init__(self, rate_per_s: float):
         self.interval = 1.0 / rate_per_s if rate_per_s > 0 else 0.0
         self.next_at = 0.0
-        self.lock = asyncio.Lock()
+        self.lock = threading.Lock()
 
     async def wait(self) -> None:
         if not self.interval:
             return
-        async with self.lock:
+        with self.lock:
             now = time.monotonic()
             delay = self.next_at - now
             self.next_at = max(now, self.next_at) + self.interval
         if delay > 0:
             await asyncio.sleep(delay)
+
+
+_LIMITERS: dict[tuple[str, int, float], RateLimiter] = {}
+_LIMITERS_LOCK = threading.Lock()
+
+
+def relay_limiter(smtp: SmtpConfig, rate_per_s: float) -> RateLimiter:
+    """The limiter of one relay (host, port): drains of this process sending
+    through the same relay share its rate; another relay has its own."""
+    with _LIMITERS_LOCK:
+        return _LIMITERS.setdefault((smtp.host, smtp.port, rate_per_s), RateLimiter(rate_per_s))
 
 
 _SENT_COLUMNS = (Email.id, Email.key, Email.to_addrs, Email.attempts, Email.raw, Email.subject, Email.body_text,
@@ -339,41 +355,40 @@ async def record(marks: Marks, email: Row, worker: str, error: SendError | None,
         result.errors.append(f"#{email.id}: {error}")
 
 
-async def _worker(queue: asyncio.Queue, marks: Marks, smtp: SmtpConfig, policy: SendPolicy, worker: str,
+async def _worker(queue: asyncio.Queue, marks: Marks, sender: SmtpSender, policy: SendPolicy, worker: str,
                   clock: Callable[[], datetime], limiter: RateLimiter, result: DrainResult) -> None:
-    sender = SmtpSender(smtp)
-    try:
-        while True:
-            try:
-                email = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            error: SendError | None = None
-            if result.server_down:
-                await record(marks, email, worker,
-                             SendError("máy chủ thư không sẵn sàng / SMTP server unavailable", permanent=False),
-                             now=clock(), policy=policy, result=result)
-                continue
-            try:
-                raw = email.raw
-                if raw is None:  # a row queued without its bytes
-                    raw = build_raw(key=email.key, subject=email.subject, text=email.body_text, html=email.body_html,
-                                    to=email.to_addrs, date=clock())
-                await limiter.wait()
-                await sender.send(sender.from_line + raw, email.to_addrs)
-            except Exception as exc:  # noqa: BLE001  (recorded on the row; the batch goes on)
-                error = classify(exc)
-                result.server_down = result.server_down or _unreachable(exc)
-            await record(marks, email, worker, error, now=clock(), policy=policy, result=result)
-    finally:
-        await sender.close()
+    """Send from `queue` on `sender`'s connection, which stays open for the
+    next claimed batch (drain_async closes it)."""
+    while True:
+        try:
+            email = queue.get_nowait()
+        except asyncio.QueueEmpty:
+            return
+        error: SendError | None = None
+        if result.server_down:
+            await record(marks, email, worker,
+                         SendError("máy chủ thư không sẵn sàng / SMTP server unavailable", permanent=False),
+                         now=clock(), policy=policy, result=result)
+            continue
+        try:
+            raw = email.raw
+            if raw is None:  # a row queued without its bytes
+                raw = build_raw(key=email.key, subject=email.subject, text=email.body_text, html=email.body_html,
+                                to=email.to_addrs, date=clock())
+            await limiter.wait()
+            await sender.send(sender.from_line + raw, email.to_addrs)
+        except Exception as exc:  # noqa: BLE001  (recorded on the row; the batch goes on)
+            error = classify(exc)
+            result.server_down = result.server_down or _unreachable(exc)
+        await record(marks, email, worker, error, now=clock(), policy=policy, result=result)
 
 
 async def drain_async(engine: Engine, *, smtp: SmtpConfig, policy: SendPolicy, worker: str,
                       clock: Callable[[], datetime], max_batches: int | None = None,
                       should_stop: Callable[[], bool] = lambda: False) -> DrainResult:
     started, result = time.perf_counter(), DrainResult()
-    limiter, batches, marks = RateLimiter(policy.rate_per_s), 0, Marks(engine, policy)
+    limiter, batches, marks = relay_limiter(smtp, policy.rate_per_s), 0, Marks(engine, policy)
+    senders = [SmtpSender(smtp) for _ in range(max(1, policy.concurrency))]
     try:
         while (max_batches is None or batches < max_batches) and not should_stop():
             emails = claim(engine, worker=worker, now=clock(), policy=policy)
@@ -386,14 +401,17 @@ async def drain_async(engine: Engine, *, smtp: SmtpConfig, policy: SendPolicy, w
                 queue.put_nowait(e)
             n = max(1, min(policy.concurrency, len(emails)))
             try:
-                await asyncio.gather(*(_worker(queue, marks, smtp, policy, worker, clock, limiter, result)
-                                       for _ in range(n)))
+                await asyncio.gather(*(_worker(queue, marks, sender, policy, worker, clock, limiter, result)
+                                       for sender in senders[:n]))
             finally:
                 await marks.flush()
             if result.server_down:
                 break
     finally:
-        marks.close()
+        try:
+            await asyncio.gather(*(sender.close() for sender in senders))
+        finally:
+            marks.close()
     result.duration_s = round(time.perf_counter() - started, 3)
     return result
 
