@@ -133,6 +133,10 @@ def _worst(phase: dict) -> float | None:
     return None if None in values else max(values)
 
 
+def _brief(phase: dict) -> str:
+    return ", ".join(f"{name} {r['rps']} req/s p95 {r['p95_ms']} ms" for name, r in phase.items())
+
+
 def _figures(db: Db, clients: int, seconds: int, rate: float, quiet: dict, busy: dict, writer: Writer) -> dict:
     if writer.failures:
         raise AssertionError(f"status changes failed: {writer.failures[:5]}")
@@ -146,9 +150,7 @@ def _figures(db: Db, clients: int, seconds: int, rate: float, quiet: dict, busy:
         for name, r in results.items():
             figures |= {f"live_{phase}_{name}_{k}": v for k, v in r.items()}
     say(f"dashboard live [{db.kind}] {clients} clients x {seconds} s: quiet p95 {figures['dashboard_quiet_p95_ms']} ms "
-        f"({', '.join(f'{n} {r['rps']} req/s p95 {r['p95_ms']}' for n, r in quiet.items())}); under {rate} writes/s "
-        f"p95 {figures['dashboard_under_writes_p95_ms']} ms "
-        f"({', '.join(f'{n} {r['rps']} req/s p95 {r['p95_ms']}' for n, r in busy.items())}); "
+        f"({_brief(quiet)}); under {rate} writes/s p95 {figures['dashboard_under_writes_p95_ms']} ms ({_brief(busy)}); "
         f"{figures['live_writes']} writes, p95 {figures['live_write_p95_ms']} ms")
     return figures
 
