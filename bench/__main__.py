@@ -7,7 +7,7 @@ the same run, each appending a JSON line to bench/results/.
                                        runs, dashboard 20 clients x 30 s
     python -m bench --cycle            the morning cycle (sweep, compose, send to receivers 20 ms away) and
                                        the dashboard under 5 status changes a second, 1 M occurrences
-    python -m bench --cycle --quick --json   the same at 100 k, SQLite, 10 s per dashboard phase
+    python -m bench --cycle --quick --json   the same at 100 k (800 communes), SQLite, 10 s per dashboard phase
 
 With --json, stdout carries one JSON object: the figures of the first
 database flat (sweep_s, floor_s, naive_s, sweep_ratio_floor, sweep_ratio_naive,
@@ -27,7 +27,8 @@ from bench.datasets import dataset_arguments, ensure, kinds
 BENCHMARKS = ("sweep", "outbox", "report", "dashboard", "cycle", "live")
 QUICK = {"size": 100_000, "db": "sqlite", "emails": 2_000, "runs": 10, "list_runs": 3, "cli_runs": 1,
          "only": "sweep,outbox,report"}
-QUICK_CYCLE = {"size": 100_000, "db": "sqlite", "seconds": 10, "stdlib_sample": 50, "only": "cycle,live"}
+QUICK_CYCLE = {"size": 100_000, "communes": 800, "db": "sqlite", "seconds": 10, "stdlib_sample": 50,
+               "only": "cycle,live"}  # 800 communes: ~3,000 digests instead of ~12,700, a cycle of a minute or two
 NOT_MEASURED = {
     "prefect_speedup_2_workers": "not measured: the Prefect benchmark (partitioned sweep and send flow on 1 and 2 "
                                  "process workers against PostgreSQL) is not built yet",

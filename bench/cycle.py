@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import smtplib
 import sys
 from datetime import UTC, datetime
@@ -44,6 +45,11 @@ def _send(engine, port: int, connections: int, rate: float) -> dict:  # noqa: AN
     return {"sent": r.sent, "failed": r.failed, "retrying": r.retrying}
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def cycle_main(url: str, port: int, connections: int, rate: float) -> None:
     """The three stages in this process; prints one JSON line."""
     from dondoc.notifications.compose import MailContext, compose_pending
@@ -52,15 +58,17 @@ def cycle_main(url: str, port: int, connections: int, rate: float) -> None:
     engine, base, out = get_engine(url), rss_mb(), {}
     with Timer() as whole:
         with Timer() as t:
-            r = sweep_once(engine, now=NOW, calendar=WorkCalendar())
-        out |= {"sweep_s": t.seconds, "rows_due": r.looked_at, "notifications": r.notifications,
-                "sweep_rss_peak_mb": rss_mb()}
+            cpu, r = _cpu(), sweep_once(engine, now=NOW, calendar=WorkCalendar())
+        out |= {"sweep_s": t.seconds, "sweep_cpu_s": _cpu() - cpu, "rows_due": r.looked_at,
+                "notifications": r.notifications, "sweep_rss_peak_mb": rss_mb()}
         with Timer() as t:
-            emails = compose_pending(engine, now=NOW, mail=MailContext("http://127.0.0.1:8000", MAIL_SECRET))
-        out |= {"compose_s": t.seconds, "emails": emails, "compose_rss_peak_mb": rss_mb()}
+            cpu, emails = _cpu(), compose_pending(engine, now=NOW, mail=MailContext("http://127.0.0.1:8000", MAIL_SECRET))
+        out |= {"compose_s": t.seconds, "compose_cpu_s": _cpu() - cpu, "emails": emails,
+                "compose_rss_peak_mb": rss_mb()}
         with Timer() as t:
+            cpu = _cpu()
             out |= _send(engine, port, connections, rate)
-        out["send_s"] = t.seconds
+        out |= {"send_s": t.seconds, "send_cpu_s": _cpu() - cpu}
     emit(out | {"cycle_s": whole.seconds, "rss_base_mb": base, "rss_peak_mb": rss_mb()})
 
 
@@ -91,7 +99,8 @@ def _measure(db: Db, *, delay_ms: float, sinks: int, connections: int, rate: flo
             with get_engine(copy.url).connect() as conn:
                 unsent = conn.execute(text("SELECT count(*) FROM email WHERE status <> 'sent'")).scalar()
                 pending = conn.execute(text("SELECT count(*) FROM notification WHERE email_id IS NULL")).scalar()
-            return {"dondoc": d, "stdlib": s, "accepted": sink.accepted, "unsent": unsent, "pending": pending}
+            return {"dondoc": d, "stdlib": s, "accepted": sink.accepted, "unsent": unsent, "pending": pending,
+                    "sink_cpu_s": sink.cpu_s}
         finally:
             drop(copy)
 
@@ -116,6 +125,10 @@ def run(db: Db, *, delay_ms: float = 20.0, sinks: int = 3, connections: int = 32
         "db": db.kind, "cycle_s": round(d["cycle_s"], 2),
         "cycle_stages": {k: round(d[k], 2) for k in ("sweep_s", "compose_s", "send_s")},
         "cycle_rss_peak_mb": d["rss_peak_mb"], "cycle_rss_base_mb": d["rss_base_mb"],
+        "cycle_cpu_s": {k: round(d[k], 2) for k in ("sweep_cpu_s", "compose_cpu_s", "send_cpu_s")},
+        "compose_cpu_ms_per_email": round(d["compose_cpu_s"] * 1000 / max(1, d["emails"]), 3),
+        "send_cpu_ms_per_email": round(d["send_cpu_s"] * 1000 / max(1, d["sent"]), 3),
+        "sink_cpu_ms_per_email": round(m["sink_cpu_s"] * 1000 / max(1, m["accepted"]), 3),
         "cycle_rows_due": d["rows_due"], "cycle_notifications": d["notifications"], "cycle_emails": d["emails"],
         "outbox_delay_ms": delay_ms, "outbox_sink_processes": sinks, "outbox_connections": connections,
         "outbox_rate_per_s": rate, "outbox_emails_per_s": round(per_s, 1) if per_s else None,
@@ -126,7 +139,9 @@ def run(db: Db, *, delay_ms: float = 20.0, sinks: int = 3, connections: int = 32
     say(f"cycle [{db.kind}] {figures['cycle_s']} s: {figures['cycle_stages']} ({d['rows_due']} due, "
         f"{d['notifications']} notifications, {d['emails']} emails); peak RSS {figures['cycle_rss_peak_mb']} MB; "
         f"send {figures['outbox_emails_per_s']}/s on {connections} connections at {delay_ms} ms, stdlib "
-        f"{figures['stdlib_emails_per_s']}/s (x{figures['outbox_ratio_stdlib']}); load {figures['load_avg_1m']}")
+        f"{figures['stdlib_emails_per_s']}/s (x{figures['outbox_ratio_stdlib']}); CPU {figures['cycle_cpu_s']}, "
+        f"per email: compose {figures['compose_cpu_ms_per_email']} ms, send {figures['send_cpu_ms_per_email']} ms, "
+        f"receivers {figures['sink_cpu_ms_per_email']} ms; load {figures['load_avg_1m']}")
     return figures
 
 
