@@ -35,7 +35,7 @@ from sqlalchemy.exc import DBAPIError
 
 from dondoc.store.db import session_scope
 from dondoc.store.outbox_models import Email
-from dondoc.notifications.message import BadAddress, build_raw, envelope_sender, from_line
+from dondoc.notifications.message import BadAddress, build_raw, clean_address, envelope_sender, from_line
 
 
 class SendError(Exception):
@@ -108,6 +108,34 @@ def _unreachable(exc: BaseException) -> bool:
     return isinstance(cause, (aiosmtplib.SMTPConnectError, ConnectionRefusedError, aiosmtplib.SMTPConnectTimeoutError))
 
 
+async def _transaction(smtp: aiosmtplib.SMTP, sender: str, recipients: list[str], message: bytes) -> dict:
+    """One mail transaction, as `aiosmtplib.SMTP.sendmail` does it (MAIL,
+    each RCPT, DATA with its dot-stuffing) minus its parsing of every address
+    twice (~0.3 ms an email): the sender comes from `envelope_sender` and the
+    recipients are the row's `to_addrs`, both checked by `clean_address`
+    (no spaces, brackets or control characters) when the bytes were built.
+    Returns the refused recipients, raises as sendmail does when all are."""
+    for address in (sender, *recipients):
+        clean_address(address)
+    if smtp.is_ehlo_or_helo_needed:  # as sendmail: EHLO, HELO if the server knows no ESMTP
+        try:
+            await smtp.ehlo()
+        except aiosmtplib.SMTPHeloError:
+            await smtp.helo()
+    reply = await smtp.execute_command(b"MAIL", b"FROM:<" + sender.encode("ascii") + b">")
+    if reply.code != 250:
+        raise aiosmtplib.SMTPSenderRefused(reply.code, reply.message, sender)
+    refused = {}
+    for address in recipients:
+        reply = await smtp.execute_command(b"RCPT", b"TO:<" + address.encode("ascii") + b">")
+        if reply.code not in (250, 251):
+            refused[address] = aiosmtplib.SMTPRecipientRefused(reply.code, reply.message, address)
+    if len(refused) == len(recipients):
+        raise aiosmtplib.SMTPRecipientsRefused(list(refused.values()))
+    await smtp.data(message)
+    return refused
+
+
 class SmtpSender:
     """One reusable SMTP connection; reconnects when the server hung up."""
 
@@ -129,7 +157,7 @@ class SmtpSender:
         try:
             if self.smtp is None or not self.smtp.is_connected:
                 self.smtp = await self._connect()
-            errors, _ = await self.smtp.sendmail(self.sender, recipients, message)
+            errors = await _transaction(self.smtp, self.sender, recipients, message)
         except BaseException as exc:
             await self.close(quit=False)
             raise classify(exc) from exc
