@@ -92,6 +92,9 @@ def _one(kind: str, db, args: argparse.Namespace, only: set[str]) -> dict:  # no
     if args.cycle:
         figures |= {key: None for key in NOT_MEASURED}
         figures["notes"] = [f"{key}: {why}" for key, why in NOT_MEASURED.items()]
+        if args.quick:
+            figures["notes"].append(f"quick sizes ({args.size} occurrences, {args.communes} communes, "
+                                    f"{args.seconds} s a dashboard phase): the targets are for 1 M")
     for key in ("benchmark", "at", "machine", "db"):
         figures.pop(key, None)
     return figures

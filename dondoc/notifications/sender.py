@@ -13,6 +13,15 @@ transaction or after `mark_interval_s` (capped at MAX_MARK_BATCH = 50 and
 MAX_MARK_INTERVAL_S = 0.1 s): then up to B + concurrency emails per crash
 (see `Marks`).
 
+A drain opens its `concurrency` connections once and keeps them for every
+batch it claims (a relay 20 ms away costs ~3 round trips to open one), and
+its rate limit (`rate_per_s`) belongs to the relay (`relay_limiter`: host and
+port), shared by every drain of the process that sends through it. ESMTP
+PIPELINING is not used: aiosmtplib 5.1 has no client side for it (one
+response awaited per command; a reply arriving with none pending is
+dropped), so a mail transaction costs 4 round trips and throughput on a
+distant relay comes from connections.
+
 The bytes sent are `Email.raw`, built once at compose time (see
 `message.py`), behind the From line of `SmtpConfig.mail_from`; rows without
 `raw` (queued before it existed, or by code that does not build it) are
