@@ -19,7 +19,7 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Any, Iterable
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 
@@ -188,8 +188,8 @@ def _email_values(recipient: str, agency: Agency, rows: list, *, today: date, no
 
 _EMAIL = Email.__table__
 _NOTIFICATION = Notification.__table__
-_CLAIM = (update(_NOTIFICATION).where(_NOTIFICATION.c.id == text(":n_id"), _NOTIFICATION.c.email_id.is_(None))
-          .values(email_id=text(":n_email")))
+_CLAIM = (update(_NOTIFICATION).where(_NOTIFICATION.c.id == bindparam("n_id"), _NOTIFICATION.c.email_id.is_(None))
+          .values(email_id=bindparam("n_email")))
 
 
 def _write_group(session, digests: list, *, today: date, now: datetime, mail: MailContext) -> int | None:  # noqa: ANN001
