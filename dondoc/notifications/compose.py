@@ -180,7 +180,7 @@ def _email_values(recipient: str, agency: Agency, rows: list, *, today: date, no
         raw = build_raw(key=key, subject=rendered.subject, text=rendered.text, html=rendered.html, to=to, date=now)
     except BadAddress:  # no bytes: the sender builds them, fails on the address and records why
         raw = None
-    return dict(key=key, kind=kind, recipient=recipient, to_addrs=to, subject=rendered.subject,
+    return dict(key=key, kind=kind, recipient=recipient, to_addrs=to, subject=rendered.subject,  # noqa: C408
                 body_text=rendered.text, body_html=rendered.html, raw=raw, language=agency.language,
                 status="queued", attempts=0, next_attempt_at=now, claimed_by=None, claimed_until=None,
                 last_error="", created_at=now, sent_at=None)
