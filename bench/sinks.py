@@ -3,7 +3,14 @@ port with SO_REUSEPORT, so the kernel spreads the sender's connections over
 them (one aiosmtpd process accepts ~500-700 messages/s on this machine).
 Each process counts what it accepted and prints the count when stopped.
 
-    python -m bench.sinks serve PORT     (one process; used by Sinks)
+With a delay (`delay_ms` > 0) each process puts a relay's distance between
+the sender and its aiosmtpd: the public port is a proxy that holds every byte
+the server sends back for `delay_ms` before passing it on (in order), so each
+command costs one round trip of `delay_ms`, and commands written together
+(ESMTP PIPELINING) share one, as on a real network. The server's CPU is not
+slowed: waiting is a timer, not a sleep in the handler.
+
+    python -m bench.sinks serve PORT [DELAY_MS]     (one process; used by Sinks)
 """
 from __future__ import annotations
 
@@ -33,11 +40,54 @@ class Counter:
         return "250 OK"
 
 
-async def _serve(port: int) -> None:
+async def _deliver(queue: asyncio.Queue, writer: asyncio.StreamWriter) -> None:
+    """Write each (due time, bytes) when it is due, in arrival order."""
+    loop = asyncio.get_running_loop()
+    try:
+        while (item := await queue.get())[1]:
+            wait = item[0] - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            writer.write(item[1])
+            await writer.drain()
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        writer.close()
+
+
+async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay_s: float) -> None:
+    """Copy reader to writer, each chunk `delay_s` late (0: at once)."""
+    loop, queue = asyncio.get_running_loop(), asyncio.Queue()
+    deliver = loop.create_task(_deliver(queue, writer))
+    try:
+        while data := await reader.read(65536):
+            queue.put_nowait((loop.time() + delay_s, data))
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        queue.put_nowait((loop.time() + delay_s, b""))
+        await deliver
+
+
+def _proxy(target: int, delay_s: float):  # noqa: ANN202
+    async def connected(client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        server_r, server_w = await asyncio.open_connection("127.0.0.1", target)
+        await asyncio.gather(_pump(client_r, server_w, 0.0), _pump(server_r, client_w, delay_s))
+    return connected
+
+
+async def _serve(port: int, delay_ms: float = 0.0) -> None:
     handler = Counter()
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, hostname="bench-sink", enable_SMTPUTF8=True),
-                                      host="127.0.0.1", port=port, reuse_port=True)
+    factory = lambda: SMTP(handler, hostname="bench-sink", enable_SMTPUTF8=True)  # noqa: E731
+    if delay_ms > 0:
+        inner = await loop.create_server(factory, host="127.0.0.1", port=0)
+        target = inner.sockets[0].getsockname()[1]
+        server = await asyncio.start_server(_proxy(target, delay_ms / 1000), host="127.0.0.1", port=port,
+                                            reuse_port=True)
+    else:
+        server = await loop.create_server(factory, host="127.0.0.1", port=port, reuse_port=True)
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     print("ready", flush=True)
@@ -56,15 +106,16 @@ def free_port() -> int:
 class Sinks:
     """`count` sink processes on one free port; a context manager."""
 
-    def __init__(self, count: int):
-        self.count, self.port = count, free_port()
+    def __init__(self, count: int, delay_ms: float = 0.0):
+        self.count, self.port, self.delay_ms = count, free_port(), delay_ms
         self.procs: list[subprocess.Popen] = []
         self.accepted = 0
         self.cpu_s = 0.0
 
     def __enter__(self) -> "Sinks":
         for _ in range(self.count):
-            proc = subprocess.Popen([sys.executable, "-m", "bench.sinks", "serve", str(self.port)], cwd=ROOT,
+            proc = subprocess.Popen([sys.executable, "-m", "bench.sinks", "serve", str(self.port),
+                                     str(self.delay_ms)], cwd=ROOT,
                                     stdout=subprocess.PIPE, text=True)
             self.procs.append(proc)
             if proc.stdout is None or proc.stdout.readline().strip() != "ready":
@@ -83,8 +134,8 @@ class Sinks:
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "serve":
-        asyncio.run(_serve(int(sys.argv[2])))
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "serve":
+        asyncio.run(_serve(int(sys.argv[2]), float(sys.argv[3]) if len(sys.argv) == 4 else 0.0))
         return
     with Sinks(int(sys.argv[1]) if len(sys.argv) > 1 else 2) as sinks:
         print(f"listening on 127.0.0.1:{sinks.port}; Ctrl-C to stop", flush=True)

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import Any, Iterable
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 
@@ -115,12 +115,14 @@ def email_kind(templates: list[str]) -> str:
 
 
 def compose_pending(engine: Engine, *, now: datetime, mail: MailContext, chunk: int = 20_000,
-                    per_transaction: int = 200) -> int:
+                    per_transaction: int = 200, bulk: bool = True) -> int:
     """Create digest emails for all pending notifications; returns emails created.
     Notifications are read `chunk` at a time, never splitting a recipient
     (see `_chunks`). Emails are written `per_transaction` recipients to a
-    commit, each in its own savepoint, so one commit (an fsync on PostgreSQL)
-    serves many recipients."""
+    commit, so one commit (an fsync on PostgreSQL) serves many recipients:
+    with `bulk`, all of them in one INSERT and one claim (`_write_group`),
+    falling back to a savepoint per email (`_write_email`, the only path with
+    `bulk=False`) when another composer got there first; same emails either way."""
     today = local_date(now)
     created = 0
     for rows, agencies in _chunks(engine, chunk):
@@ -130,8 +132,12 @@ def compose_pending(engine: Engine, *, now: datetime, mail: MailContext, chunk: 
         for i in range(0, len(digests), per_transaction):
             before = created
             with session_scope(engine) as session:
-                for recipient, agency, group in digests[i:i + per_transaction]:
-                    created += _write_email(session, recipient, agency, group, today=today, now=now, mail=mail)
+                part = digests[i:i + per_transaction]
+                done = _write_group(session, part, today=today, now=now, mail=mail) if bulk else None
+                if done is None:
+                    done = sum(_write_email(session, recipient, agency, group, today=today, now=now, mail=mail)
+                               for recipient, agency, group in part)
+                created += done
             _refresh_statistics(engine, before, created)
     return created
 
@@ -159,8 +165,10 @@ class _AlreadyComposed(Exception):
     """Another composer claimed some of these notifications first."""
 
 
-def _write_email(session, recipient: str, agency: Agency, rows: list, *, today: date, now: datetime,  # noqa: ANN001
-                 mail: MailContext) -> int:
+def _email_values(recipient: str, agency: Agency, rows: list, *, today: date, now: datetime,
+                  mail: MailContext) -> dict:
+    """The outbox row of one recipient's digest, every column but id (what
+    the ORM would insert for `Email(...)`)."""
     link = response_url(mail.base_url, agency.id, secret=mail.secret)
     ctx = digest_context({"id": agency.id, "name": agency.name}, rows, today=today, link=link)
     kind = email_kind(ctx["templates"])
@@ -172,9 +180,48 @@ def _write_email(session, recipient: str, agency: Agency, rows: list, *, today: 
         raw = build_raw(key=key, subject=rendered.subject, text=rendered.text, html=rendered.html, to=to, date=now)
     except BadAddress:  # no bytes: the sender builds them, fails on the address and records why
         raw = None
-    email = Email(key=key, kind=kind, recipient=recipient, to_addrs=to, subject=rendered.subject,
-                  body_text=rendered.text, body_html=rendered.html, raw=raw,
-                  language=agency.language, next_attempt_at=now, created_at=now)
+    return dict(key=key, kind=kind, recipient=recipient, to_addrs=to, subject=rendered.subject,  # noqa: C408
+                body_text=rendered.text, body_html=rendered.html, raw=raw, language=agency.language,
+                status="queued", attempts=0, next_attempt_at=now, claimed_by=None, claimed_until=None,
+                last_error="", created_at=now, sent_at=None)
+
+
+_EMAIL = Email.__table__
+_NOTIFICATION = Notification.__table__
+_CLAIM = (update(_NOTIFICATION).where(_NOTIFICATION.c.id == bindparam("n_id"), _NOTIFICATION.c.email_id.is_(None))
+          .values(email_id=bindparam("n_email")))
+
+
+def _write_group(session, digests: list, *, today: date, now: datetime, mail: MailContext) -> int | None:  # noqa: ANN001
+    """Every digest of `digests` in one savepoint: one multi-row INSERT of the
+    emails (ids in order), one executemany claim of their notifications,
+    checked by counting what the new emails hold. None (savepoint rolled
+    back) if any notification or key was taken by another composer; the
+    caller then writes them one by one."""
+    values = [(_email_values(r, a, rows, today=today, now=now, mail=mail), [row.id for row in rows])
+              for r, a, rows in digests]
+    if not values:
+        return 0
+    try:
+        with session.begin_nested():
+            conn = session.connection()
+            email_ids = list(conn.execute(insert(_EMAIL).returning(_EMAIL.c.id, sort_by_parameter_order=True),
+                                          [v for v, _ in values]).scalars())
+            pairs = [{"n_id": n, "n_email": e} for e, (_, ids) in zip(email_ids, values) for n in ids]
+            conn.execute(_CLAIM, pairs)
+            claimed = conn.execute(select(func.count()).select_from(_NOTIFICATION)
+                                   .where(_NOTIFICATION.c.email_id.in_(email_ids))).scalar()
+            if claimed != len(pairs):
+                raise _AlreadyComposed
+    except (_AlreadyComposed, IntegrityError):  # a concurrent composer wrote some of these first
+        return None
+    return len(values)
+
+
+def _write_email(session, recipient: str, agency: Agency, rows: list, *, today: date, now: datetime,  # noqa: ANN001
+                 mail: MailContext) -> int:
+    email = Email(**_email_values(recipient, agency, rows, today=today, now=now, mail=mail))
+    ids = [r.id for r in rows]
     try:
         with session.begin_nested():
             session.add(email)

@@ -63,3 +63,18 @@ def test_a_copy_starts_from_the_same_rows(workdir):
     finally:
         drop(copy)
         drop(Db("sqlite", db.name))
+
+
+def test_the_cycle_run_reports_every_cycle_figure_or_says_why_not(workdir, capsys):
+    args = ["--cycle", "--size", "2000", "--provinces", "2", "--communes", "30", "--json", "--sinks", "1",
+            "--delay-ms", "5", "--connections", "4", "--stdlib-sample", "5", "--clients", "2", "--seconds", "2"]
+    bench_main.main(args)
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for key in ("cycle_s", "outbox_emails_per_s", "outbox_ratio_stdlib", "dashboard_quiet_p95_ms",
+                "dashboard_under_writes_p95_ms"):
+        assert out[key] is not None, key
+    assert set(out["cycle_stages"]) == {"sweep_s", "compose_s", "send_s"}
+    assert out["outbox_delay_ms"] == 5
+    assert out["cycle_emails"] > 0 and out["live_writes"] > 0
+    for key in ("prefect_speedup_2_workers", "prefect_overhead_ratio"):
+        assert out[key] is None and any(note.startswith(key) for note in out["notes"])
