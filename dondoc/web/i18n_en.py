@@ -235,4 +235,9 @@ EN: dict[str, str] = {
     "Trang trước": "Previous page",
     "Trang sau": "Next page",
     "cơ quan": "agencies",
+    "Nhắc việc đang giữ lại": "Held reminders",
+    "Các cơ quan này chưa có địa chỉ email: nhắc việc được giữ lại, không mất, và sẽ gửi ngay sau khi điền email vào cấu hình và nạp lại.":
+        "These agencies have no email address yet: their reminders are held, not lost, and go out once an address is set in the config and loaded.",
+    "Số nhắc việc": "Reminders",
+    "Giữ từ": "Held since",
 }
