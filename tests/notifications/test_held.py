@@ -91,3 +91,17 @@ def test_once_the_address_is_loaded_the_held_reminders_go_out_once(tmp_path, eng
     run_send(engine, rt, clock=lambda: JUNE_24)
     assert len(smtp_server.to(HEALTH)) == 1
     assert status_report(engine)["held"] == []
+
+
+def test_dondoc_status_lists_the_agency_whose_reminders_are_held(tmp_path, engine, db_url, smtp_server):
+    from typer.testing import CliRunner
+
+    from dondoc.cli.main import app, register
+
+    _held_setup(tmp_path, engine, smtp_server)
+    register()
+    result = CliRunner().invoke(app, ["status"], env={"DONDOC_DATABASE_URL": db_url})
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stdout.splitlines() if x.startswith("Nhắc việc đang giữ lại"))
+    assert line.split(": ")[1].startswith(str(_health_notifications(engine)))
+    assert "tram-y-te-an-binh (Trạm y tế xã An Bình)" in result.stdout
