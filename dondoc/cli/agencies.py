@@ -44,7 +44,8 @@ def seed(out_file: Annotated[Path, typer.Option("--out", help="Tệp YAML sẽ g
     except OSError as exc:
         fail(f"{out_file}: không ghi được tệp / cannot write the file: {exc.strerror}")
     out.print(f"Đã ghi {out_file}: {len(result.agencies)} cơ quan ({result.provinces} tỉnh, thành phố; "
-              f"{result.communes} xã, phường, đặc khu; {len(result.optional)} cơ quan tùy tỉnh để dạng chú thích) "
+              f"{result.communes} xã, phường, đặc khu; {len(result.conditional)} cơ quan chỉ có ở một số tỉnh, "
+              "cần xem lại) "
               f"/ wrote {len(result.agencies)} agencies", markup=False)
     out.print(f"Chưa có email / no email: {result.without_email} cơ quan — nhắc việc của các cơ quan này được giữ lại "
               "đến khi điền địa chỉ và nạp lại / their reminders are held until an address is set and loaded",

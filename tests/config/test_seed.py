@@ -36,7 +36,7 @@ def test_seeding_every_province_gives_one_root_per_province_and_one_commune_per_
     levels = Counter(a["level"] for a in seed.agencies)
     assert seed.provinces == levels["province"] == 34
     assert seed.communes == levels["commune"] == 3321
-    assert levels["group"] == 2 * 34
+    assert levels["group"] == 2 * 34 and len(seed.conditional) == 7 * 34 + 2  # + Sở Quy hoạch - Kiến trúc (01, 79)
     per_province = Counter(a["parent"] for a in seed.agencies if a["level"] == "commune")
     for p in Province.iter_all():
         root = find_province(PROVINCES, str(int(p.code)))
@@ -105,8 +105,9 @@ def test_the_command_writes_a_file_that_flags_every_missing_email(tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     agencies = yaml.safe_load(text)["agencies"]
-    assert len(agencies) == 1 + 1 + 20 + 1 + 95  # root, 2 groups, 20 bodies (3 more commented out), 95 communes
-    assert text.count("# chưa có địa chỉ") == len(agencies) + 3
+    assert len(agencies) == 1 + 2 + 27 + 95  # root, 2 groups, 27 bodies (7 of them not in every province), 95 communes
+    assert text.count("# chưa có địa chỉ") == len(agencies)
+    assert text.count("# chỉ có ở một số tỉnh: xóa") == 7
     assert f"Chưa có email / no email: {len(agencies)} cơ quan" in result.stdout
     assert "95 xã, phường, đặc khu" in result.stdout
 
@@ -126,17 +127,17 @@ def test_a_seeded_province_loads_with_dondoc_load(tmp_path, db_url):
     assert seed_cli("--province", "75", "--out", str(out)).exit_code == 0
     result = CliRunner().invoke(app, ["load", str(out)], env={"DONDOC_DATABASE_URL": db_url})
     assert result.exit_code == 0, result.output
-    assert "agency_created=118" in result.stdout
+    assert "agency_created=125" in result.stdout
 
 
 @pytest.mark.slow  # about 30 s on SQLite, 70 s on PostgreSQL (the loader writes agencies one by one)
 def test_the_seeded_country_loads_with_dondoc_load(tmp_path, db_url):
     out = tmp_path / "all.yaml"
     assert seed_cli("--all", "--out", str(out)).exit_code == 0
-    assert len(read_config([out]).agencies) == 34 * 23 + 3321
+    assert len(read_config([out]).agencies) == 34 * 30 + 2 + 3321
     env = {"DONDOC_DATABASE_URL": db_url}
     first = CliRunner().invoke(app, ["load", str(out)], env=env)
     assert first.exit_code == 0, first.output
-    assert f"agency_created={34 * 23 + 3321}" in first.stdout
+    assert f"agency_created={34 * 30 + 2 + 3321}" in first.stdout
     again = CliRunner().invoke(app, ["load", str(out)], env=env)
     assert again.exit_code == 0 and "no changes" in again.stdout
