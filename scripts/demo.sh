@@ -4,7 +4,7 @@
 # on http://127.0.0.1:8000 (outgoing mail is captured in var/mail/).
 # DONDOC_DEMO_PROVINCE="Đồng Nai" (a name or an official code, e.g. 75): also
 # seed that province's agencies from the official list into
-# var/agencies-<code>.yaml and load them (their emails are empty: reminders
+# var/agencies-seeded.yaml and load them (their emails are empty: reminders
 # to them are held, see `dondoc status`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ export DONDOC_DATABASE_URL=${DONDOC_DATABASE_URL:-sqlite:///var/dondoc.db}
 .venv/bin/dondoc init
 .venv/bin/dondoc load config/
 if [ -n "${DONDOC_DEMO_PROVINCE:-}" ]; then
-  seeded="var/agencies-$(echo "$DONDOC_DEMO_PROVINCE" | tr -c 'A-Za-z0-9\n' '-' | tr 'A-Z' 'a-z').yaml"
+  seeded=var/agencies-seeded.yaml
   .venv/bin/dondoc agencies seed --province "$DONDOC_DEMO_PROVINCE" --out "$seeded" --force
   .venv/bin/dondoc load "$seeded"
 fi
