@@ -116,12 +116,20 @@ def find_province(provinces: Iterable[ProvinceRow], wanted: str) -> ProvinceRow:
     if text.isdigit():
         found = [p for p in rows if p.code == int(text)]
     else:
-        key = fold(text)
-        found = [p for p in rows if key in (fold(p.name), fold(place_name(p)), fold(p.codename))]
+        key = _bare(fold(text))
+        found = [p for p in rows if key in (_bare(fold(p.name)), fold(p.codename))]
     if len(found) != 1:
         raise SeedError(f"không có tỉnh, thành phố '{wanted}' trong danh mục (34 tỉnh, thành phố; ví dụ 'Đồng Nai' hoặc "
                         f"mã '75') / no province '{wanted}' in the official list (give its name or code)")
     return found[0]
+
+
+def _bare(folded: str) -> str:
+    """Without a leading "tỉnh", "thành phố" or "TP." (folded)."""
+    for prefix in ("tinh ", "thanh pho ", "tp. ", "tp.", "tp "):
+        if folded.startswith(prefix):
+            return folded[len(prefix):].strip()
+    return folded
 
 
 def place_name(p: ProvinceRow) -> str:

@@ -240,4 +240,5 @@ EN: dict[str, str] = {
         "These agencies have no email address yet: their reminders are held, not lost, and go out once an address is set in the config and loaded.",
     "Số nhắc việc": "Reminders",
     "Giữ từ": "Held since",
+    "chưa có email: sẽ được giữ lại": "no email yet: will be held",
 }

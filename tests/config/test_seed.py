@@ -81,9 +81,14 @@ def test_hanoi_and_ho_chi_minh_city_have_their_own_military_commands():
     assert hanoi["so-noi-vu-01-ha-noi"] == "Sở Nội vụ Thành phố Hà Nội"
 
 
-@pytest.mark.parametrize("wanted", ["Đồng Nai", "dong nai", "75", "075", "dong_nai"])
+@pytest.mark.parametrize("wanted", ["Đồng Nai", "dong nai", "75", "075", "dong_nai", "tỉnh Đồng Nai"])
 def test_a_province_is_found_by_name_or_code(wanted):
     assert find_province(PROVINCES, wanted).code == 75
+
+
+@pytest.mark.parametrize("wanted", ["Thành phố Hồ Chí Minh", "TP. Hồ Chí Minh", "TP Hồ Chí Minh", "ho chi minh", "79"])
+def test_a_city_is_found_with_or_without_its_title(wanted):
+    assert find_province(PROVINCES, wanted).code == 79
 
 
 def test_an_unknown_province_is_refused_in_both_languages():

@@ -39,3 +39,10 @@ def test_the_plan_page_lists_held_reminders_until_the_address_is_set(as_user, lo
     run_send(loaded, rt, clock=lambda: NOW)
     assert _pending_for_finance(loaded) == 0 and smtp_server.to("taichinh@thanhlinh.example.vn")
     assert 'id="held"' not in as_user("lan").get(f"/plans/{COMMUNE}").text
+
+
+def test_the_email_preview_says_a_reminder_to_an_agency_without_an_address_will_be_held(as_user, loaded):
+    _set_email(loaded, "")
+    page = as_user("lan").get(f"/plans/{COMMUNE}?preview_on=2023-06-01").text
+    preview = page.split('id="preview"')[1]
+    assert "chưa có email: sẽ được giữ lại" in preview and "&lt;&gt;" not in preview
