@@ -60,6 +60,8 @@ class Body:
     conditional: bool = False
     only: tuple[int, ...] = ()  # province codes that may have it (empty: any)
     names_by_code: dict[int, str] = field(default_factory=dict)
+    successor: str | None = None  # abolished in 2025: seeded inactive under this body
+    note: str = ""
 
 
 @dataclass
@@ -69,12 +71,13 @@ class Seed:
 
     agencies: list[dict[str, Any]] = field(default_factory=list)
     conditional: set[str] = field(default_factory=set)
+    abolished: dict[str, str] = field(default_factory=dict)  # id -> where else its work went
     provinces: int = 0
     communes: int = 0
 
     @property
     def without_email(self) -> int:
-        return sum(1 for a in self.agencies if not a["email"])
+        return sum(1 for a in self.agencies if not a["email"] and a.get("active", True))
 
 
 def official_provinces() -> list[ProvinceRow]:
@@ -97,10 +100,16 @@ def package_version() -> str:
 
 
 def standard_bodies(path: Path = BODIES_FILE) -> list[Body]:
-    rows = yaml.safe_load(path.read_text(encoding="utf-8"))["bodies"]
-    return [Body(key=r["key"], level=r["level"], name=r["name"], aliases=tuple(r.get("aliases", ())),
-                 under=r.get("under"), conditional=bool(r.get("conditional")), only=tuple(r.get("only", ())),
-                 names_by_code={int(k): v for k, v in (r.get("names_by_code") or {}).items()}) for r in rows]
+    """The bodies of the data file, then the abolished ones (after their successors)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [_body_of(r) for r in data["bodies"]] + [_body_of(dict(r, level="department")) for r in data["abolished"]]
+
+
+def _body_of(r: dict[str, Any]) -> Body:
+    return Body(key=r["key"], level=r["level"], name=r["name"], aliases=tuple(r.get("aliases", ())),
+                under=r.get("under"), conditional=bool(r.get("conditional")), only=tuple(r.get("only", ())),
+                names_by_code={int(k): v for k, v in (r.get("names_by_code") or {}).items()},
+                successor=r.get("successor"), note=r.get("note", ""))
 
 
 def fold(text: str) -> str:
@@ -166,9 +175,13 @@ def _root(p: ProvinceRow) -> dict[str, Any]:
 def _body(p: ProvinceRow, b: Body) -> dict[str, Any]:
     w = _words(p)
     name = b.names_by_code.get(p.code) or b.name.format(**w)
-    parent = f"{b.under}-{p.code:02d}-{_slug(p.codename)}" if b.under else root_id(p)
+    above = b.successor or b.under
+    parent = f"{above}-{p.code:02d}-{_slug(p.codename)}" if above else root_id(p)
     aliases = [a.format(**w) for a in b.aliases] + ([b.name.format(**w)] if name != b.name.format(**w) else [])
-    return _row(f"{b.key}-{p.code:02d}-{_slug(p.codename)}", name, b.level, parent, aliases)
+    row = _row(f"{b.key}-{p.code:02d}-{_slug(p.codename)}", name, b.level, parent, aliases)
+    if b.successor:
+        row["active"] = False
+    return row
 
 
 def _commune(p: ProvinceRow, c: CommuneRow) -> dict[str, Any]:
@@ -205,6 +218,8 @@ def seed_province(p: ProvinceRow, bodies: list[Body], *, communes: bool = True, 
             seed.agencies.append(_body(p, b))
             if b.conditional:
                 seed.conditional.add(seed.agencies[-1]["id"])
+            if b.successor:
+                seed.abolished[seed.agencies[-1]["id"]] = b.note
     if communes:
         seed.agencies.append(_commune_group(p))
         seed.agencies += [_commune(p, c) for c in p.communes]
@@ -220,6 +235,7 @@ def seed_registry(provinces: Iterable[ProvinceRow], bodies: list[Body], *, commu
         one = seed_province(p, bodies, communes=communes, departments=departments)
         out.agencies += one.agencies
         out.conditional |= one.conditional
+        out.abolished |= one.abolished
         out.provinces += 1
         out.communes += one.communes
     ids = [a["id"] for a in out.agencies]
@@ -231,20 +247,30 @@ def seed_registry(provinces: Iterable[ProvinceRow], bodies: list[Body], *, commu
 
 UNKNOWN_EMAIL = "# chưa có địa chỉ: nhắc việc được giữ lại đến khi điền / unknown: reminders held until set"
 CONDITIONAL = "# chỉ có ở một số tỉnh: xóa nếu tỉnh không có / not in every province: delete if yours has none"
+ABOLISHED = "# giải thể năm 2025, việc chuyển cho cơ quan cấp trên ghi ở parent / abolished in 2025: work moved to parent"
 
 
 def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
-def _agency_lines(a: dict[str, Any], conditional: bool) -> list[str]:
-    lines = [f"  - id: {a['id']}" + (f"  {CONDITIONAL}" if conditional else ""), f"    name: {_q(a['name'])}", f"    level: {a['level']}"]
+def _agency_lines(a: dict[str, Any], flag: str) -> list[str]:
+    lines = [f"  - id: {a['id']}" + (f"  {flag}" if flag else ""), f"    name: {_q(a['name'])}", f"    level: {a['level']}"]
     if a.get("parent"):
         lines.append(f"    parent: {a['parent']}")
-    lines.append(f"    email: {_q(a['email'])}" + ("" if a["email"] else f"  {UNKNOWN_EMAIL}"))
+    if a.get("active") is False:
+        lines.append("    active: false")
+    lines.append(f"    email: {_q(a['email'])}" + ("" if a["email"] or a.get("active") is False else f"  {UNKNOWN_EMAIL}"))
     if a.get("aliases"):
         lines.append(f"    aliases: [{', '.join(_q(x) for x in a['aliases'])}]")
     return lines
+
+
+def _flag(seed: Seed, agency_id: str) -> str:
+    if agency_id in seed.abolished:
+        note = seed.abolished[agency_id]
+        return ABOLISHED + (f"; {note}" if note else "")
+    return CONDITIONAL if agency_id in seed.conditional else ""
 
 
 def to_yaml(seed: Seed, *, title: str, source: str) -> str:
@@ -253,8 +279,9 @@ def to_yaml(seed: Seed, *, title: str, source: str) -> str:
     head = [f"# {title}", f"# Sinh bởi / generated by `dondoc agencies seed` from {source};",
             "# departments from dondoc/config/data/provincial_bodies.yaml (Nghị định 150/2025/NĐ-CP).",
             "# Ids are built from the official codes and never change; edit names, aliases and emails freely.",
-            f"# {len(seed.conditional)} cơ quan chỉ có ở một số tỉnh / bodies not in every province (marked below).",
+            f"# {len(seed.conditional)} cơ quan chỉ có ở một số tỉnh / bodies not in every province (marked below);",
+            f"# {len(seed.abolished)} cơ quan đã giải thể năm 2025 (active: false) / abolished in 2025, kept for old plans.",
             f"# {seed.without_email} cơ quan chưa có email / agencies without an email (marked below): they load,",
             "# and their reminders are held (dondoc status, the plan page) until an address is set and loaded."]
-    body = ["agencies:"] + [line for a in seed.agencies for line in _agency_lines(a, a["id"] in seed.conditional)]
+    body = ["agencies:"] + [line for a in seed.agencies for line in _agency_lines(a, _flag(seed, a["id"]))]
     return "\n".join(head + body) + "\n"

@@ -74,6 +74,14 @@ def test_names_are_as_officially_written_with_the_aliases_plans_use():
     assert zone["name"] == "Ủy ban nhân dân đặc khu Côn Đảo" and "UBND đặc khu Côn Đảo" in zone["aliases"]
 
 
+def test_departments_abolished_in_2025_are_inactive_under_their_successor():
+    rows = {a["id"]: a for a in seed_province(DONG_NAI, BODIES).agencies}
+    old = rows["so-ke-hoach-dau-tu-75-dong-nai"]
+    assert old["active"] is False and old["parent"] == "so-tai-chinh-75-dong-nai"
+    assert rows["so-lao-dong-thuong-binh-xa-hoi-75-dong-nai"]["parent"] == "so-noi-vu-75-dong-nai"
+    assert "Sở LĐTBXH" in rows["so-lao-dong-thuong-binh-xa-hoi-75-dong-nai"]["aliases"]
+
+
 def test_hanoi_and_ho_chi_minh_city_have_their_own_military_commands():
     hanoi = {a["id"]: a["name"] for a in seed_province(find_province(PROVINCES, "Hà Nội"), BODIES).agencies}
     assert hanoi["bo-chi-huy-quan-su-01-ha-noi"] == "Bộ Tư lệnh Thủ đô Hà Nội"
@@ -110,10 +118,12 @@ def test_the_command_writes_a_file_that_flags_every_missing_email(tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     agencies = yaml.safe_load(text)["agencies"]
-    assert len(agencies) == 1 + 2 + 27 + 95  # root, 2 groups, 27 bodies (7 of them not in every province), 95 communes
-    assert text.count("# chưa có địa chỉ") == len(agencies)
-    assert text.count("# chỉ có ở một số tỉnh: xóa") == 7
-    assert f"Chưa có email / no email: {len(agencies)} cơ quan" in result.stdout
+    # root, 2 groups, 29 bodies (7 of them not in every province), 7 abolished in 2025, 95 communes
+    assert len(agencies) == 1 + 2 + 29 + 7 + 95
+    active = [a for a in agencies if a.get("active", True)]
+    assert text.count("# chưa có địa chỉ") == len(active) == len(agencies) - 7
+    assert text.count("# chỉ có ở một số tỉnh: xóa") == 7 and text.count("# giải thể năm 2025") == 7
+    assert f"Chưa có email / no email: {len(active)} cơ quan" in result.stdout
     assert "95 xã, phường, đặc khu" in result.stdout
 
 
@@ -132,17 +142,17 @@ def test_a_seeded_province_loads_with_dondoc_load(tmp_path, db_url):
     assert seed_cli("--province", "75", "--out", str(out)).exit_code == 0
     result = CliRunner().invoke(app, ["load", str(out)], env={"DONDOC_DATABASE_URL": db_url})
     assert result.exit_code == 0, result.output
-    assert "agency_created=125" in result.stdout
+    assert "agency_created=134" in result.stdout
 
 
 @pytest.mark.slow  # about 30 s on SQLite, 70 s on PostgreSQL (the loader writes agencies one by one)
 def test_the_seeded_country_loads_with_dondoc_load(tmp_path, db_url):
     out = tmp_path / "all.yaml"
     assert seed_cli("--all", "--out", str(out)).exit_code == 0
-    assert len(read_config([out]).agencies) == 34 * 30 + 2 + 3321
+    assert len(read_config([out]).agencies) == 34 * 39 + 2 + 3321
     env = {"DONDOC_DATABASE_URL": db_url}
     first = CliRunner().invoke(app, ["load", str(out)], env=env)
     assert first.exit_code == 0, first.output
-    assert f"agency_created={34 * 30 + 2 + 3321}" in first.stdout
+    assert f"agency_created={34 * 39 + 2 + 3321}" in first.stdout
     again = CliRunner().invoke(app, ["load", str(out)], env=env)
     assert again.exit_code == 0 and "no changes" in again.stdout

@@ -118,3 +118,16 @@ def test_the_seeded_registry_and_the_imported_plan_load_together(tmp_path, draft
         leads = set(s.exec(select(Task.lead_id).where(Task.plan_id == draft.plan.id, Task.kind == "task")))
         assert leads and leads <= DONG_NAI
         assert s.get(Agency, ours("so-khoa-hoc-cong-nghe")).email == ""
+
+
+def test_an_old_plan_naming_abolished_departments_matches_their_inactive_agencies():
+    """Nghệ An's 192/KH-UBND (2021) assigns duties to Sở Lao động - Thương binh
+    và Xã hội, Sở Giao thông vận tải, Sở Thông tin và Truyền thông and Ban Dân
+    tộc (section III.2), all merged away in 2025."""
+    nghe_an = seed_province(find_province(official_provinces(), "Nghệ An"), standard_bodies())
+    result = import_plan(PLANS / "nghe-an-2021-192-KH-UBND.txt", agencies=nghe_an.agencies)
+    leads = {t.lead for t in result.plan.tasks}
+    assert {"so-lao-dong-thuong-binh-xa-hoi-40-nghe-an", "so-giao-thong-van-tai-40-nghe-an",
+            "so-thong-tin-truyen-thong-40-nghe-an", "ban-dan-toc-40-nghe-an"} <= leads
+    inactive = {a["id"] for a in nghe_an.agencies if a.get("active") is False}
+    assert result.plan.focal in inactive  # the plan's focal, Sở LĐTBXH, is one of them
