@@ -198,13 +198,14 @@ def _commune_group(p: ProvinceRow) -> dict[str, Any]:
     return _row(f"ubnd-cac-xa-phuong-{p.code:02d}-{_slug(p.codename)}", "Ủy ban nhân dân các xã, phường", "group",
                 root_id(p), ["UBND cấp xã", "Ủy ban nhân dân cấp xã", "UBND các xã, phường, đặc khu",
                              "Ủy ban nhân dân các xã, phường, đặc khu", "UBND các xã, phường", "UBND các phường, xã",
-                             "UBND các phường xã", "Ủy ban nhân dân các phường, xã", "UBND các xã"])
+                             "UBND các phường xã", "Ủy ban nhân dân các phường, xã", "UBND các xã",
+                             "UBND các phường, xã, đặc khu"])
 
 
 def _body_group(p: ProvinceRow) -> dict[str, Any]:
     return _row(f"cac-so-ban-nganh-{p.code:02d}-{_slug(p.codename)}", "Các sở, ban, ngành", "group", root_id(p),
-                ["Các sở, ban, ngành tỉnh", "Các sở, ngành", "Các sở", "Các sở, ban, ngành, đoàn thể",
-                 "Các cơ quan, đơn vị cấp tỉnh"])
+                ["Các sở, ban, ngành tỉnh", "Các sở, ban ngành", "Các sở, ngành", "Các sở", "Các sở, ban, ngành, đoàn thể",
+                 "Các sở, ban, ngành, đoàn thể tỉnh", "Các sở, ban ngành, cơ quan thuộc tỉnh", "Các cơ quan, đơn vị cấp tỉnh"])
 
 
 def seed_province(p: ProvinceRow, bodies: list[Body], *, communes: bool = True, departments: bool = True) -> Seed:

@@ -36,7 +36,7 @@ def test_seeding_every_province_gives_one_root_per_province_and_one_commune_per_
     levels = Counter(a["level"] for a in seed.agencies)
     assert seed.provinces == levels["province"] == 34
     assert seed.communes == levels["commune"] == 3321
-    assert levels["group"] == 2 * 34 and len(seed.conditional) == 7 * 34 + 2  # + Sở Quy hoạch - Kiến trúc (01, 79)
+    assert levels["group"] == 2 * 34 and len(seed.conditional) == 8 * 34 + 2  # + Sở Quy hoạch - Kiến trúc (01, 79)
     per_province = Counter(a["parent"] for a in seed.agencies if a["level"] == "commune")
     for p in Province.iter_all():
         root = find_province(PROVINCES, str(int(p.code)))
@@ -118,11 +118,11 @@ def test_the_command_writes_a_file_that_flags_every_missing_email(tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     agencies = yaml.safe_load(text)["agencies"]
-    # root, 2 groups, 29 bodies (7 of them not in every province), 7 abolished in 2025, 95 communes
-    assert len(agencies) == 1 + 2 + 29 + 7 + 95
+    # root, 2 groups, 30 bodies (8 of them not in every province), 7 abolished in 2025, 95 communes
+    assert len(agencies) == 1 + 2 + 30 + 7 + 95
     active = [a for a in agencies if a.get("active", True)]
     assert text.count("# chưa có địa chỉ") == len(active) == len(agencies) - 7
-    assert text.count("# chỉ có ở một số tỉnh: xóa") == 7 and text.count("# giải thể năm 2025") == 7
+    assert text.count("# chỉ có ở một số tỉnh: xóa") == 8 and text.count("# giải thể năm 2025") == 7
     assert f"Chưa có email / no email: {len(active)} cơ quan" in result.stdout
     assert "95 xã, phường, đặc khu" in result.stdout
 
@@ -142,17 +142,17 @@ def test_a_seeded_province_loads_with_dondoc_load(tmp_path, db_url):
     assert seed_cli("--province", "75", "--out", str(out)).exit_code == 0
     result = CliRunner().invoke(app, ["load", str(out)], env={"DONDOC_DATABASE_URL": db_url})
     assert result.exit_code == 0, result.output
-    assert "agency_created=134" in result.stdout
+    assert "agency_created=135" in result.stdout
 
 
 @pytest.mark.slow  # about 30 s on SQLite, 70 s on PostgreSQL (the loader writes agencies one by one)
 def test_the_seeded_country_loads_with_dondoc_load(tmp_path, db_url):
     out = tmp_path / "all.yaml"
     assert seed_cli("--all", "--out", str(out)).exit_code == 0
-    assert len(read_config([out]).agencies) == 34 * 39 + 2 + 3321
+    assert len(read_config([out]).agencies) == 34 * 40 + 2 + 3321
     env = {"DONDOC_DATABASE_URL": db_url}
     first = CliRunner().invoke(app, ["load", str(out)], env=env)
     assert first.exit_code == 0, first.output
-    assert f"agency_created={34 * 39 + 2 + 3321}" in first.stdout
+    assert f"agency_created={34 * 40 + 2 + 3321}" in first.stdout
     again = CliRunner().invoke(app, ["load", str(out)], env=env)
     assert again.exit_code == 0 and "no changes" in again.stdout
