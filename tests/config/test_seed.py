@@ -145,7 +145,8 @@ def test_a_seeded_province_loads_with_dondoc_load(tmp_path, db_url):
     assert "agency_created=135" in result.stdout
 
 
-@pytest.mark.slow  # about 30 s on SQLite, 70 s on PostgreSQL (the loader writes agencies one by one)
+@pytest.mark.slow  # 30 s to minutes (the loader writes agencies one by one)
+@pytest.mark.timeout(1200)
 def test_the_seeded_country_loads_with_dondoc_load(tmp_path, db_url):
     out = tmp_path / "all.yaml"
     assert seed_cli("--all", "--out", str(out)).exit_code == 0
