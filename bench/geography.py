@@ -1,9 +1,14 @@
 """The agency tree of the synthetic data set: 34 provinces with their
 departments (some with offices under them), ~3,300 communes with their units,
-and school branches one level further down. Depths vary from 1 to 3."""
+and school branches one level further down. Depths vary from 1 to 3.
+
+Communes carry their real names (vietnam-provinces, in official code order,
+via dondoc.config.seed); a shape with more communes than a province has
+names the extra ones from syllables."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bench.world import COMMUNE_UNITS, DEPARTMENTS, PROVINCES, SCHOOL_BRANCH_EVERY, SYLLABLES_A, SYLLABLES_B
 
@@ -40,6 +45,14 @@ def _agency(agency_id: str, name: str, level: str, parent: str | None, domain: s
     return (agency_id, name, level, parent, f"{agency_id}@{domain}", "[]", head_email, "[]", "vi", 1)
 
 
+@lru_cache(maxsize=1)
+def real_communes() -> dict[str, list[tuple[str, str]]]:
+    """Province name -> its communes as (division type, own name), in code order."""
+    from dondoc.config.seed import official_provinces
+
+    return {p.name: [(c.kind, c.name[len(c.kind):].strip()) for c in p.communes] for p in official_provinces()}
+
+
 def _commune_name(index: int) -> str:
     a, b = SYLLABLES_A[index % len(SYLLABLES_A)], SYLLABLES_B[(index // len(SYLLABLES_A)) % len(SYLLABLES_B)]
     return f"{a} {b}" if index < len(SYLLABLES_A) * len(SYLLABLES_B) else f"{a} {b} {index // 400 + 1}"
@@ -69,16 +82,18 @@ def build(provinces: int, communes: int) -> tuple[list[Province], list[tuple]]:
 
 def _commune(province: Province, k: int, rows: list[tuple], domain: str) -> Commune:
     cid = f"xa-{province.slug}-{k + 1:03d}"
-    cname = _commune_name(k)
-    rows.append(_agency(cid, f"UBND xã {cname}", "commune", province.ubnd, domain, True))
+    real = real_communes().get(province.name, [])
+    kind, own = real[k] if k < len(real) else ("xã", _commune_name(k))
+    cname = f"{kind} {own}"
+    rows.append(_agency(cid, f"UBND {cname}", "commune", province.ubnd, domain, True))
     units = {"ubnd": cid}
     for role, prefix, level in COMMUNE_UNITS:
         uid = f"{role}-{cid}"
         units[role] = uid
-        rows.append(_agency(uid, f"{prefix} xã {cname}", level, cid, domain, level == "commune_unit"))
+        rows.append(_agency(uid, f"{prefix} {cname}", level, cid, domain, level == "commune_unit"))
     if k % SCHOOL_BRANCH_EVERY == 0:
         branch = f"diem-truong-{cid}"
         units["diem-truong"] = branch
-        rows.append(_agency(branch, f"Điểm trường thôn {k % 7 + 1}, Trường Tiểu học xã {cname}", "commune_unit",
+        rows.append(_agency(branch, f"Điểm trường thôn {k % 7 + 1}, Trường Tiểu học {cname}", "commune_unit",
                             units["truong-th"], domain, False))
     return Commune(cid, units)

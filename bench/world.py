@@ -15,8 +15,9 @@ SPAN = (date(2025, 1, 1), date(2026, 12, 31))
 HORIZON = TODAY + timedelta(days=400)  # dondoc.store.loader.HORIZON: nothing further out exists yet
 REPORT_DATES = ((10, 5), (10, 11))  # báo cáo 6 tháng trước 10/5, báo cáo năm trước 10/11
 
-# (slug, name, communes): the 34 provinces and cities since 01/07/2025; commune
-# counts are close to the real ones (3,321 in all) and scaled to Shape.communes.
+# (slug, name, communes): the 34 provinces and cities since 01/07/2025 with their
+# real names and commune counts (3,321 in all; vietnam-provinces 2025.10.1, checked
+# by tests/bench/test_geography.py), scaled to Shape.communes.
 PROVINCES = (
     ("ha-noi", "Thành phố Hà Nội", 126), ("hue", "Thành phố Huế", 40), ("lai-chau", "Lai Châu", 38),
     ("dien-bien", "Điện Biên", 45), ("son-la", "Sơn La", 75), ("lang-son", "Lạng Sơn", 65),

@@ -168,3 +168,15 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                       j["error"][:80])
     out.print(table)
     out.print(f"Lần chạy lỗi / failed runs: {report['failed_job_runs']}", markup=False)
+    _print_held(report["held"])
+
+
+def _print_held(held: list[dict]) -> None:
+    """Reminders waiting for an address: who, how many, since when (until the address is loaded)."""
+    total = sum(h["count"] for h in held)
+    out.print(f"Nhắc việc đang giữ lại (chưa có email) / held reminders (no email): {total}"
+              + (f" — {len(held)} cơ quan; điền email vào cấu hình rồi `dondoc load` để gửi / set the address and load"
+                 if held else ""), markup=False)
+    for h in held[:50]:
+        out.print(f"  {h['agency']} ({h['name']}): {h['count']} từ / since {h['since'][:10]} — {', '.join(h['tasks'][:5])}",
+                  markup=False)

@@ -26,12 +26,17 @@ class AgencyIn(Strict):
     name: str = Field(min_length=1)
     level: str = Field(pattern=r"^[a-z_]+$")
     parent: str | None = None
-    email: EmailStr
+    email: EmailStr | None = None  # none yet: the agency loads, its reminders are held until one is set
     emails: list[EmailStr] = []
     head_email: EmailStr | None = None
     aliases: list[str] = []
     language: Literal["vi", "en"] = "vi"
     active: bool = True
+
+    @field_validator("email", "head_email", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
 
 
 class StepIn(Strict):

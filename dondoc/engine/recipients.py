@@ -2,7 +2,9 @@
 
 Tokens: lead, lead.parent, lead.parent.parent..., support, focal, issuer,
 an agency id; a `.head` suffix addresses the agency head's email instead.
-The chain skips inactive agencies and stops at the root.
+The chain skips inactive agencies and stops at the root. An agency with no
+address yet is still a recipient (address ""): its reminders are queued and
+held until an address is set, never dropped.
 """
 from __future__ import annotations
 
@@ -60,7 +62,7 @@ def resolve_token(token: str, chain: Chain, directory: dict[str, AgencyRef]) -> 
         agencies = [chain.issuer]
     else:
         agencies = [directory[base]] if base in directory and directory[base].active else []
-    return [r for a in agencies if (r := _address(a, head)) is not None]
+    return [_address(a, head) for a in agencies]
 
 
 def _walk_up(chain: Chain, hops: int) -> list[AgencyRef]:
@@ -74,10 +76,10 @@ def _walk_up(chain: Chain, hops: int) -> list[AgencyRef]:
     return [ups[min(hops - 1 + offset, len(ups) - 1)]]
 
 
-def _address(agency: AgencyRef, head: bool) -> Recipient | None:
+def _address(agency: AgencyRef, head: bool) -> Recipient:
     if head and agency.head_email:
         return Recipient(agency, agency.head_email, head=True)
-    return Recipient(agency, agency.email) if agency.email else None
+    return Recipient(agency, agency.email)
 
 
 def resolve(notify: tuple[str, ...], cc: tuple[str, ...], chain: Chain,
@@ -85,15 +87,20 @@ def resolve(notify: tuple[str, ...], cc: tuple[str, ...], chain: Chain,
     """(to, cc) with duplicates removed; someone in both is only in `to`."""
     directory = directory or {}
     to = _dedupe(r for t in notify for r in resolve_token(t, chain, directory))
-    seen = {r.address for r in to}
-    copied = [r for r in _dedupe(r for t in cc for r in resolve_token(t, chain, directory)) if r.address not in seen]
+    seen = {_identity(r) for r in to}
+    copied = [r for r in _dedupe(r for t in cc for r in resolve_token(t, chain, directory)) if _identity(r) not in seen]
     return to, copied
+
+
+def _identity(r: Recipient) -> str:
+    """The address; for an agency without one, the agency (two such agencies are two recipients)."""
+    return r.address or f"agency:{r.agency.id}"
 
 
 def _dedupe(items) -> list[Recipient]:  # noqa: ANN001
     out, seen = [], set()
     for r in items:
-        if r.address not in seen:
-            seen.add(r.address)
+        if _identity(r) not in seen:
+            seen.add(_identity(r))
             out.append(r)
     return out

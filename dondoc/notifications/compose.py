@@ -7,6 +7,10 @@ notifications pending for the next run. The email's MIME bytes (all but the
 From line; Message-ID = the email's key, Date = composition time) are built
 here once and stored in `Email.raw`, which is what the sender sends.
 
+A recipient agency without an address gets no email: its notifications stay
+pending (held, see dondoc.store.held) and go out in the first run after an
+address is loaded, with the same idempotency as any other.
+
 One call composes every notification pending when it runs, reading them in
 chunks of whole recipients (keyset on recipient), so memory stays bounded
 and one recipient's items always go in one email.
@@ -128,7 +132,8 @@ def compose_pending(engine: Engine, *, now: datetime, mail: MailContext, chunk: 
     for rows, agencies in _chunks(engine, chunk):
         digests = [(recipient, agencies[recipient.removesuffix(".head")], list(group))
                    for recipient, group in groupby(rows, key=lambda r: r.recipient)
-                   if recipient.removesuffix(".head") in agencies]
+                   if recipient.removesuffix(".head") in agencies
+                   and _address(agencies[recipient.removesuffix(".head")], recipient)]  # no address: held, stays pending
         for i in range(0, len(digests), per_transaction):
             before = created
             with session_scope(engine) as session:

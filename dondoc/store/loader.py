@@ -113,7 +113,7 @@ def _upsert(ctx: _Ctx, model: type, key: Any, values: dict[str, Any], kind: str,
 
 
 def _upsert_agency(ctx: _Ctx, a: AgencyIn) -> None:
-    values = dict(id=a.id, name=a.name, level=a.level, parent_id=a.parent, email=str(a.email),
+    values = dict(id=a.id, name=a.name, level=a.level, parent_id=a.parent, email=str(a.email) if a.email else "",
                   emails=[str(e) for e in a.emails], head_email=str(a.head_email) if a.head_email else None,
                   aliases=list(a.aliases), language=a.language, active=a.active)
     _, created = _upsert(ctx, Agency, a.id, values, "agency")

@@ -21,7 +21,7 @@ class Agency(SQLModel, table=True):
     name: str
     level: str = Field(max_length=40)
     parent_id: Optional[str] = Field(default=None, foreign_key="agency.id", index=True)
-    email: str
+    email: str  # "" = no address yet: the reminders to this agency are held (dondoc.store.held)
     emails: list[str] = _json()
     head_email: Optional[str] = None
     aliases: list[str] = _json()

@@ -246,4 +246,10 @@ EN: dict[str, str] = {
     "Chỉ tính riêng từng kế hoạch": "Each plan on its own",
     "Số liệu gồm cả các kế hoạch cấp dưới": "Counts include the plans below",
     "Chưa ban hành kế hoạch": "Plan not issued yet",
+    "Nhắc việc đang giữ lại": "Held reminders",
+    "Các cơ quan này chưa có địa chỉ email: nhắc việc được giữ lại, không mất, và sẽ gửi ngay sau khi điền email vào cấu hình và nạp lại.":
+        "These agencies have no email address yet: their reminders are held, not lost, and go out once an address is set in the config and loaded.",
+    "Số nhắc việc": "Reminders",
+    "Giữ từ": "Held since",
+    "chưa có email: sẽ được giữ lại": "no email yet: will be held",
 }

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from dondoc.engine.calendar import WorkCalendar, format_vi, local_date
 from dondoc.store.db import session_scope
+from dondoc.store.held import held_reminders
 from dondoc.engine.lifecycle import standing
 from dondoc.store.models import Agency, Occurrence, Plan, Task
 from dondoc.store.sweep import sweep_once
@@ -82,7 +83,8 @@ def plan_view(session: Session, plan: Plan, today: date) -> dict:
     awaiting = [dict(occ=o, task=titles.get(o.task_id), owner=names.get(o.owner_id, o.owner_id))
                 for o in occs if o.status == "reported" and o.task_id in titles]
     return dict(plan=plan, tasks=rows, awaiting=awaiting, issuer=names.get(plan.issued_by, plan.issued_by),
-                focal=names.get(plan.focal_id, plan.focal_id), task_warnings=[t for t in tasks if t.warnings])
+                focal=names.get(plan.focal_id, plan.focal_id), task_warnings=[t for t in tasks if t.warnings],
+                held=held_reminders(session, plan_id=plan.id))
 
 
 @dataclass(frozen=True)

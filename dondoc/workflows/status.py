@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from dondoc.store.db import session_scope
+from dondoc.store.held import held_reminders
 from dondoc.notifications.sender import outbox_counts
 from dondoc.workflows.models import JobRun, Lease
 
@@ -17,10 +18,13 @@ def status_report(engine: Engine) -> dict[str, Any]:
         runs = s.execute(select(JobRun).join(latest, JobRun.id == latest.c.id).order_by(JobRun.job)).scalars().all()
         leases = s.execute(select(Lease)).scalars().all()
         failures = s.execute(select(func.count()).select_from(JobRun).where(JobRun.ok == False)).scalar()  # noqa: E712
+        held = held_reminders(s)
     return {
         "jobs": [{"job": r.job, "runner": r.runner, "holder": r.holder, "started_at": r.started_at.isoformat(),
                   "ok": r.ok, "counts": r.counts, "error": r.error} for r in runs],
         "outbox": outbox_counts(engine),
         "failed_job_runs": failures,
+        "held": [{"agency": h.agency_id, "name": h.name, "count": h.count, "since": h.since.isoformat(),
+                  "tasks": list(h.tasks), "reason": h.reason} for h in held],
         "leases": [{"name": lease.name, "holder": lease.holder, "expires_at": lease.expires_at.isoformat()} for lease in leases],
     }

@@ -44,3 +44,12 @@ def test_head_suffix_uses_the_head_email():
 def test_an_agency_id_token_names_that_agency():
     to, _ = resolve(("phong-ldtbxh",), (), CHAIN, {"phong-ldtbxh": DISTRICT_OFFICE})
     assert addresses(to) == ["phong@huyen.example.vn"]
+
+
+def test_an_agency_without_an_address_is_still_a_recipient_so_its_reminder_can_be_held():
+    station = AgencyRef("tram-y-te", "Trạm y tế", "")
+    school = AgencyRef("truong", "Trường", "")
+    chain = Chain(lead=station, ancestors=(COMMUNE,), focal=school, issuer=COMMUNE)
+    to, cc = resolve(("lead", "lead.head"), ("focal", "issuer"), chain)
+    assert [(r.agency.id, r.address) for r in to] == [("tram-y-te", "")]
+    assert [(r.agency.id, r.address) for r in cc] == [("truong", ""), ("ubnd-xa", "ubnd@xa.example.vn")]
