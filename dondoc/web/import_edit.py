@@ -12,6 +12,7 @@ dropped; a flag leaves the draft only when its box is ticked."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import yaml
@@ -60,10 +61,19 @@ def _unflag(item: dict[str, Any], form: Form, prefix: str) -> None:
         item.pop("review")
 
 
+def _date(text: str) -> date | str:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return text                 # kept as typed: the check says what is wrong with it, at its line
+
+
 def _edit_plan(plan: dict[str, Any], form: Form) -> None:
     for key in PLAN_FIELDS:
         if form.has(f"plan-{key}"):
             _set(plan, key, form.get(f"plan-{key}"), empty=lambda v: "" if key == "number" else None)
+    if isinstance(plan.get("issued_on"), str):
+        plan["issued_on"] = _date(plan["issued_on"])
     _unflag(plan, form, "plan")
 
 
@@ -72,7 +82,9 @@ def _edit_task(task: dict[str, Any], i: int, form: Form) -> None:
         if form.has(f"{key}-{i}"):
             _set(task, key, form.get(f"{key}-{i}"))
     if form.has(f"support-shown-{i}"):
-        task["support"] = [s for s in form.all(f"support-{i}") if s != task.get("lead")]
+        picked = [s for s in form.all(f"support-{i}") if s != task.get("lead")]
+        written = [s for s in task.get("support") or [] if s in picked]      # the document's order kept
+        task["support"] = written + [s for s in picked if s not in written]
     if task.get("timeframe") is None:
         task.pop("timeframe", None)
     _unflag(task, form, str(i))
