@@ -122,7 +122,7 @@ def test_a_lead_of_another_place_is_refused_under_its_row_and_nothing_loads(draf
     before = counts(loaded)
     response = submit(client, page, "load", lead_3=OTHER_PLACE)
     assert response.status_code == 422 and counts(loaded) == before
-    problems = re.search(r'<tr class="problems" data-problems="3">.*?</tr>', response.text, re.S).group(0)
+    problems = html.unescape(re.search(r'<tr class="problems" data-problems="3">.*?</tr>', response.text, re.S).group(0))
     line = draft_of(response.text).splitlines().index("  - number: '2.1'") + 1
     assert f"thanh-linh-2023-KH-UBND.yaml:{line}: tasks.lead: '{OTHER_PLACE}' không thuộc địa bàn" in problems
     assert "⚠ Sở Y tế tỉnh Đồng Nai — ngoài địa bàn của kế hoạch" in row_of(response.text, "2.1")
