@@ -60,10 +60,11 @@ def _page(request: Request, *, draft: str = "", name: str = "", source: str = ""
           problems: list[Problem] | None = None, status_code: int = 200, saved: bool = False) -> Response:
     view = draft_view(draft, name) if draft else None
     rest, rows = by_row(view, problems or []) if view else (problems or [], {})
+    choices = _choices(web(request), view)
+    names = _names(web(request)) | {c.id: c.name for c in choices if c.new}
     return page(request, "import.html", dict(draft=draft, name=name, source=source, error=error, view=view,
                                              problems=problems or [], general=rest, row_problems=rows, saved=saved,
-                                             choices=_choices(web(request), view), names=_names(web(request)),
-                                             max_mb=MAX_MB), status_code=status_code)
+                                             choices=choices, names=names, max_mb=MAX_MB), status_code=status_code)
 
 
 @router.get("/import")
