@@ -17,6 +17,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 from dondoc.importer.errors import PlanImportError
@@ -24,7 +25,7 @@ from dondoc.importer.errors import PlanImportError
 MAX_PAGES = 400
 _SAME_LINE = 3.0                    # points: words whose tops differ less are on one printed line
 _COLUMN_GAP = 36.0                  # points: a wider gap inside a printed line separates two columns
-_MARKER = re.compile(r"^(?:[-+•*–]\s|\(?\d+(?:\.\d+)*[.)/]?\s|[a-zđ]\)\s|[IVXLC]+\.\s|\|)", re.I)
+_MARKER = re.compile(r"^(?:[-+•*–]\s|\(?\d+(?:\.\d+)*[.)/]?\s|[a-zđ]\)\s|[IVXLC]+\.\s|\|)", re.IGNORECASE)
 SCANNED = ("tệp PDF không có lớp văn bản (bản chụp/scan): hãy dùng bản .docx, hoặc xuất lại PDF có chữ từ Word, "
            "hoặc nhận dạng chữ (OCR) trước khi nhập / a scanned PDF without a text layer: use the .docx, export a PDF "
            "with text, or run OCR first")
@@ -51,7 +52,7 @@ def pdf_lines(raw: bytes, name: str) -> list[str]:
         rows = [row for page in pages.pages for row in _tight(_page_rows(page))]
     except PlanImportError:
         raise
-    except Exception as exc:  # pdfminer raises many kinds (PSEOF, KeyError, TypeError...): all mean "broken"
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds (PSEOF, KeyError, TypeError...): all mean "broken"
         raise PlanImportError(name, f"tệp PDF bị hỏng, không đọc được / broken PDF: {type(exc).__name__}") from None
     finally:
         pages.close()
@@ -84,10 +85,10 @@ def _page_rows(page: Any) -> list[_Row]:
 def _tight(rows: list[_Row]) -> list[_Row]:
     """Mark the rows set at the page's line spacing below the previous one (no paragraph spacing before them);
     the first row of a page may continue the last one of the page before."""
-    gaps = [b.top - a.top for a, b in zip(rows, rows[1:]) if a.joinable and b.joinable and b.top - a.top > 4]
+    gaps = [b.top - a.top for a, b in pairwise(rows) if a.joinable and b.joinable and b.top - a.top > 4]
     leading = min(gaps, default=0.0)
     out = [replace(rows[0], tight=True)] if rows else []
-    for before, row in zip(rows, rows[1:]):
+    for before, row in pairwise(rows):
         out.append(replace(row, tight=row.top - before.top <= leading + 1.0))
     return out
 
@@ -124,7 +125,7 @@ def _segments(line: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _row(words: list[dict[str, Any]]) -> _Row:
-    gaps = [b["x0"] - a["x1"] for a, b in zip(words, words[1:])]
+    gaps = [b["x0"] - a["x1"] for a, b in pairwise(words)]
     space = min(gaps) if gaps else 0.25 * (words[-1]["bottom"] - words[-1]["top"])
     return _Row(words[0]["top"], words[0]["x0"], words[-1]["x1"], _clean(" ".join(w["text"] for w in words)),
                 first=words[0]["x1"] - words[0]["x0"], space=space)

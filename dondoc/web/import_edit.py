@@ -11,7 +11,6 @@ YAML exactly as `dondoc load` would. A new agency given an email moves from
 dropped; a flag leaves the draft only when its box is ticked."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -46,8 +45,8 @@ def dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=_WIDTH, default_flow_style=None)
 
 
-def _set(item: dict[str, Any], key: str, value: str, *, empty: Callable[[str], Any] = lambda v: None) -> None:
-    item[key] = value if value else empty(value)
+def _set(item: dict[str, Any], key: str, value: str, *, empty: Any = None) -> None:
+    item[key] = value if value else empty
 
 
 def _unflag(item: dict[str, Any], form: Form, prefix: str) -> None:
@@ -71,7 +70,7 @@ def _date(text: str) -> date | str:
 def _edit_plan(plan: dict[str, Any], form: Form) -> None:
     for key in PLAN_FIELDS:
         if form.has(f"plan-{key}"):
-            _set(plan, key, form.get(f"plan-{key}"), empty=lambda v: "" if key == "number" else None)
+            _set(plan, key, form.get(f"plan-{key}"), empty="" if key == "number" else None)
     if isinstance(plan.get("issued_on"), str):
         plan["issued_on"] = _date(plan["issued_on"])
     _unflag(plan, form, "plan")

@@ -11,7 +11,6 @@ import pytest
 
 from dondoc.importer import PlanImportError, draft_plan, from_text, import_plan, to_dict
 from dondoc.importer.pdffile import pdf_lines
-from tests.importer.conftest import PLANS
 from tests.importer.pdfmaker import FONT, PdfWriter
 from tests.importer.test_docx import comparable
 

@@ -16,7 +16,14 @@ from dondoc.store.db import session_scope
 from dondoc.store.models import Agency, Task
 from tests.importer.pdfmaker import FONT
 from tests.importer.test_pdf import as_pdf
-from tests.web.test_import_pages import DOCUMENT, DRAFT_PLAN, counts, draft_of, row_of, upload
+from tests.web.test_import_pages import (
+    DOCUMENT,
+    DRAFT_PLAN,
+    counts,
+    draft_of,
+    row_of,
+    upload,
+)
 
 FLAGGED_LEAD = 1                    # row of task 1.2: "Công chức văn hóa, công chức chính sách" both lead
 OTHER_PLACE = "so-y-te-dong-nai"
@@ -109,7 +116,7 @@ def test_the_lead_picker_offers_only_the_agencies_of_the_plans_place(drafted, lo
     with session_scope(loaded) as s:
         s.add(Agency(id=OTHER_PLACE, name="Sở Y tế tỉnh Đồng Nai", level="department", email="syt@dongnai.example.vn"))
     page = upload(client, DOCUMENT.name, DOCUMENT.read_bytes()).text
-    picker = re.search(r'<select name="lead-0".*?</select>', page, re.S).group(0)
+    picker = re.search(r'<select name="lead-0".*?</select>', page, re.DOTALL).group(0)
     assert 'value="tram-y-te-thanh-linh"' in picker and 'value="so-ldtbxh-nghe-an"' in picker
     assert 'value="bo-ldtbxh"' in picker                    # national bodies are of every place
     assert OTHER_PLACE not in picker and "Sở Y tế tỉnh Đồng Nai" not in picker
@@ -122,7 +129,7 @@ def test_a_lead_of_another_place_is_refused_under_its_row_and_nothing_loads(draf
     before = counts(loaded)
     response = submit(client, page, "load", lead_3=OTHER_PLACE)
     assert response.status_code == 422 and counts(loaded) == before
-    problems = html.unescape(re.search(r'<tr class="problems" data-problems="3">.*?</tr>', response.text, re.S).group(0))
+    problems = html.unescape(re.search(r'<tr class="problems" data-problems="3">.*?</tr>', response.text, re.DOTALL).group(0))
     line = draft_of(response.text).splitlines().index("  - number: '2.1'") + 1
     assert f"thanh-linh-2023-KH-UBND.yaml:{line}: tasks.lead: '{OTHER_PLACE}' không thuộc địa bàn" in problems
     assert "⚠ Sở Y tế tỉnh Đồng Nai — ngoài địa bàn của kế hoạch" in row_of(response.text, "2.1")
@@ -134,7 +141,7 @@ def test_flags_not_ticked_off_block_the_load_and_are_named_under_their_rows(draf
     response = submit(client, page, "load", tick=False)
     assert response.status_code == 422 and counts(loaded) == before
     assert "Bản nháp có lỗi, chưa nạp gì" in response.text
-    under = re.search(rf'<tr class="problems" data-problems="{FLAGGED_LEAD}">.*?</tr>', response.text, re.S).group(0)
+    under = re.search(rf'<tr class="problems" data-problems="{FLAGGED_LEAD}">.*?</tr>', response.text, re.DOTALL).group(0)
     assert "plans.tasks.review: cần rà soát rồi xóa trước khi nạp" in under
 
 
