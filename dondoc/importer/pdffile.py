@@ -25,7 +25,7 @@ from dondoc.importer.errors import PlanImportError
 MAX_PAGES = 400
 _SAME_LINE = 3.0                    # points: words whose tops differ less are on one printed line
 _COLUMN_GAP = 36.0                  # points: a wider gap inside a printed line separates two columns
-_MARKER = re.compile(r"^(?:[-+•*–]\s|\(?\d+(?:\.\d+)*[.)/]?\s|[a-zđ]\)\s|[IVXLC]+\.\s|\|)", re.IGNORECASE)
+_MARKER = re.compile(r"^(?:[-+•*–]\s|\(?\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[IVXLC]+\.\s|\|)", re.IGNORECASE)
 SCANNED = ("tệp PDF không có lớp văn bản (bản chụp/scan): hãy dùng bản .docx, hoặc xuất lại PDF có chữ từ Word, "
            "hoặc nhận dạng chữ (OCR) trước khi nhập / a scanned PDF without a text layer: use the .docx, export a PDF "
            "with text, or run OCR first")
