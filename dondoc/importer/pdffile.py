@@ -26,6 +26,7 @@ MAX_PAGES = 400
 _SAME_LINE = 3.0                    # points: words whose tops differ less are on one printed line
 _COLUMN_GAP = 36.0                  # points: a wider gap inside a printed line separates two columns
 _MARKER = re.compile(r"^(?:[-+•*–]\s|\(?\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[IVXLC]+\.\s|\|)", re.IGNORECASE)
+_DASHES = "-–"
 SCANNED = ("tệp PDF không có lớp văn bản (bản chụp/scan): hãy dùng bản .docx, hoặc xuất lại PDF có chữ từ Word, "
            "hoặc nhận dạng chữ (OCR) trước khi nhập / a scanned PDF without a text layer: use the .docx, export a PDF "
            "with text, or run OCR first")
@@ -166,12 +167,20 @@ def _joined(rows: list[_Row]) -> list[str]:
     for row in rows:
         wrapped = previous is not None and previous.joinable and previous.x1 + previous.space + row.first > right
         starts_left = row.x0 <= left + 2.0
-        if wrapped and row.joinable and row.tight and starts_left and not _MARKER.match(row.text) and out:
+        if wrapped and row.joinable and row.tight and starts_left and not _item(row.text, out[-1] if out else "") and out:
             out[-1] = f"{out[-1]} {row.text}"
         else:
             out.append(row.text)
         previous = row
     return out
+
+
+def _item(text: str, before: str) -> bool:
+    """A list item starts here; a dash after a line that stops mid-sentence ("sản xuất / - kinh doanh") is the
+    sentence going on."""
+    if not _MARKER.match(text):
+        return False
+    return not (text[:1] in _DASHES and before[-1:].isalnum())
 
 
 def _clean(text: str) -> str:
