@@ -128,3 +128,16 @@ def test_an_unreadable_document_gets_one_bilingual_line_saying_what_to_do(tmp_pa
         import_plan(tmp_path / name, agencies=[])
     message = str(caught.value)
     assert message.startswith(name) and says in message and " / " in message and "\n" not in message
+
+
+def test_a_dash_or_a_number_that_a_wrap_put_first_on_a_line_continues_the_sentence_and_a_bullet_does_not():
+    writer = PdfWriter()
+    first = "Ưu tiên dữ liệu phục vụ sản xuất"
+    width = writer.font.width(first) + 1
+    writer.paragraph(f"{first} - kinh doanh, xuất khẩu", width=width)
+    writer.paragraph("Theo Nghị quyết ngày 27 tháng 11 năm 2025", width=writer.font.width("Theo Nghị quyết ngày 27 tháng") + 1)
+    writer.paragraph("Các nhiệm vụ gồm:")
+    writer.paragraph("- Rà soát danh sách")
+    assert pdf_lines(writer.bytes(), "plan.pdf") == [f"{first} - kinh doanh, xuất khẩu",
+                                                     "Theo Nghị quyết ngày 27 tháng 11 năm 2025",
+                                                     "Các nhiệm vụ gồm:", "- Rà soát danh sách"]
