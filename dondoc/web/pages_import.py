@@ -151,7 +151,8 @@ def _review(request: Request, user: User, form: Form, load: bool) -> Response:
     name = safe_name(form.get("name"), suffix=".yaml")
     draft = apply_edits(form.get("draft").replace("\r\n", "\n"), form)
     if not load:
-        return _page(request, draft=draft, name=name, saved=True)
+        source = safe_name(form.get("source")) if form.get("source") else ""
+        return _page(request, draft=draft, name=name, source=source, saved=True)
     problems = _table_problems(web(request), draft, name)
     if problems:
         return _page(request, draft=draft, name=name, problems=problems, status_code=422)

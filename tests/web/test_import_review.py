@@ -150,7 +150,7 @@ def test_saving_a_new_timeframe_shows_its_schedule_and_keeps_the_flags_not_ticke
     before = counts(loaded)
     response = submit(client, page, "save", tick=False, timeframe_0="Quý III/2023", clear_1_0="1")
     assert response.status_code == 200 and counts(loaded) == before
-    assert "Đã cập nhật bản nháp; chưa nạp gì." in response.text
+    assert "Đã cập nhật bản nháp; chưa nạp gì." in response.text and f"từ {DOCUMENT.name}" in response.text
     assert 'value="Quý III/2023"' in row_of(response.text, "1.1") and "→ hạn 30/09/2023" in row_of(response.text, "1.1")
     assert 'name="clear-1-0"' not in response.text and 'name="clear-2-0"' in response.text
     assert "timeframe: Quý III/2023" in draft_of(response.text)
