@@ -45,6 +45,7 @@ EN: dict[str, str] = {
         "For those at home with YAML: edit, remove each review: key once reviewed and move proposed_agencies: under "
         "agencies: (with an email and a parent agency). Checked like `dondoc load`: any error and nothing is loaded.",
     "Nạp từ YAML": "Load from the YAML",
+    "Chọn cơ quan phối hợp": "Pick coordinating agencies",
     # layout, login, errors
     "Theo dõi, đôn đốc thực hiện kế hoạch": "Plan tracking and follow-up",
     "Tình hình quá hạn": "Overdue dashboard",
