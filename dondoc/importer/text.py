@@ -1,4 +1,4 @@
-"""A plan file (.txt or .docx) -> numbered lines.
+"""A plan file (.txt, .docx or a PDF with text) -> numbered lines.
 
 Only `read_source` touches the file system; `decode_text` and `from_text`
 are pure. Line numbers are what a coordinator can find again: the line of a
@@ -66,17 +66,18 @@ def _check_kind(raw: bytes, path: Path, name: str) -> str:
     if len(raw) > MAX_BYTES:
         raise PlanImportError(name, f"tệp quá lớn (> {MAX_BYTES // 1024 // 1024} MB) / file too large")
     if raw.startswith(_OLE) or path.suffix.lower() == ".doc":
-        raise PlanImportError(name, "tệp Word 97-2003 (.doc) chưa được hỗ trợ: hãy lưu thành .docx / "
-                                    ".doc is not supported, save as .docx")
+        raise PlanImportError(name, "tệp Word 97-2003 (.doc) chưa được hỗ trợ: hãy mở bằng Word, chọn “Lưu thành” "
+                                    "(Save As) .docx, hoặc xuất PDF có chữ / a Word 97-2003 .doc: save it as .docx "
+                                    "or export a PDF with text")
     if raw.startswith(_PDF) or path.suffix.lower() == ".pdf":
-        raise PlanImportError(name, "tệp PDF chưa được hỗ trợ: hãy dùng bản .docx hoặc .txt / PDF is not supported")
+        return "pdf"
     if raw.startswith(_ZIP) or path.suffix.lower() == ".docx":
         return "docx"
     return "text"
 
 
 def read_source(path: Path, name: str | None = None) -> SourceText:
-    """Read a .txt or .docx plan; raise PlanImportError on anything unreadable."""
+    """Read a .txt, .docx or .pdf plan; raise PlanImportError on anything unreadable."""
     name = name or path.name
     try:
         raw = path.read_bytes()
@@ -84,7 +85,12 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
         raise PlanImportError(name, "không tìm thấy tệp / file not found") from None
     except OSError as exc:
         raise PlanImportError(name, f"không đọc được tệp / cannot read file: {exc.strerror}") from None
-    if _check_kind(raw, path, name) == "docx":
+    kind = _check_kind(raw, path, name)
+    if kind == "pdf":               # PDF hook (dondoc/importer/pdffile.py): lines in reading order
+        from dondoc.importer.pdffile import pdf_lines
+
+        return from_text("\n".join(pdf_lines(raw, name)), name)
+    if kind == "docx":
         from dondoc.importer.wordfile import docx_lines
 
         return SourceText(name, docx_lines(raw, name))

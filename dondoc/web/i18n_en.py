@@ -8,6 +8,49 @@ EN: dict[str, str] = {
     "Số liệu tính đến ngày": "Figures as of",
     "Soạn báo cáo tổng hợp (.docx)": "Draft the compiled report (.docx)",
     "Phụ lục (.xlsx)": "Annex (.xlsx)",
+    # the import review table (dondoc/web/templates/import.html)
+    "Số ký hiệu": "Number",
+    "Tên, nội dung": "Title, text",
+    "Kế hoạch cấp trên": "Parent plan",
+    "Chỉ tiêu": "Indicators",
+    "hằng tháng": "monthly",
+    "hằng quý": "quarterly",
+    "hằng năm": "yearly",
+    "Đã rà soát": "Reviewed",
+    "hạn": "due",
+    "vào ngày": "on",
+    "thường xuyên (theo các kỳ báo cáo và cuối năm)": "ongoing (at the reporting dates and the year's end)",
+    "khi phát sinh (không nhắc theo ngày)": "when it arises (no dated reminders)",
+    "ngoài địa bàn của kế hoạch": "outside the plan's place",
+    "Tệp .txt, .docx hoặc .pdf": ".txt, .docx or .pdf file",
+    "Nhận văn bản .txt (UTF-8), .docx (Word) hoặc .pdf có lớp chữ (không nhận bản chụp), tối đa":
+        "Accepts .txt (UTF-8), .docx (Word) or a .pdf with text (not a scan), at most",
+    "2. Rà soát bản nháp": "2. Review the draft",
+    "Đã cập nhật bản nháp; chưa nạp gì.": "The draft was updated; nothing is loaded yet.",
+    "lỗi của từng nhiệm vụ ghi ngay dưới dòng của nó": "each task's errors are shown under its row",
+    "Địa bàn": "Place",
+    "chọn cơ quan trong": "agencies picked among",
+    "cơ quan của địa bàn": "agencies of the place",
+    "— chưa xác định —": "— not determined —",
+    "Sửa ngay trong bảng; đánh dấu “Đã rà soát” từng điểm sau khi kiểm tra. “Lưu thay đổi” cập nhật bảng (và lịch của "
+    "thời hạn); “Nạp kế hoạch” kiểm tra toàn bộ như lệnh dondoc load: có lỗi thì không nạp gì.":
+        "Edit in the table; tick “Reviewed” on each flag once checked. “Save changes” updates the table (and the "
+        "schedules); “Load the plan” checks everything like `dondoc load`: any error and nothing is loaded.",
+    "chưa có lịch: cần ghi thời hạn": "no schedule: a timeframe is needed",
+    "Chưa có trong danh mục: ghi email và cơ quan cấp trên để thêm vào danh mục khi nạp; cơ quan không còn nhiệm vụ "
+    "nào sẽ được bỏ.":
+        "Not in the registry: give an email and a parent agency to add it when loading; an agency no task names "
+        "any more is dropped.",
+    "Cơ quan cấp trên": "Parent agency",
+    "Email": "Email",
+    "Lưu thay đổi": "Save changes",
+    "3. Xem, sửa bản nháp dạng YAML": "3. View or edit the draft as YAML",
+    "Dành cho người quen YAML: sửa nội dung, xóa các khóa review: sau khi rà soát và chuyển proposed_agencies: vào "
+    "agencies: (có email, cơ quan cấp trên). Bản nháp được kiểm tra như lệnh dondoc load: có lỗi thì không nạp gì.":
+        "For those at home with YAML: edit, remove each review: key once reviewed and move proposed_agencies: under "
+        "agencies: (with an email and a parent agency). Checked like `dondoc load`: any error and nothing is loaded.",
+    "Nạp từ YAML": "Load from the YAML",
+    "Chọn cơ quan phối hợp": "Pick coordinating agencies",
     # layout, login, errors
     "Theo dõi, đôn đốc thực hiện kế hoạch": "Plan tracking and follow-up",
     "Tình hình quá hạn": "Overdue dashboard",

@@ -30,7 +30,7 @@ from dondoc.web.models import User
 from dondoc.web.scope import scope_for
 
 MAX_UPLOAD = 5 * 1024 * 1024
-SUFFIXES = (".txt", ".docx")
+SUFFIXES = (".txt", ".docx", ".pdf")
 LEFTOVER = "cần rà soát rồi xóa trước khi nạp / resolve, then remove it before loading"
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 

@@ -1,6 +1,8 @@
-"""Importing a plan document (coordinators and admins): upload a .txt or
-.docx, review the importer's draft (every flagged field highlighted), edit
-its YAML and load it, checked all-or-nothing exactly like `dondoc load`."""
+"""Importing a plan document (coordinators and admins): upload a .txt, .docx
+or PDF, review the importer's draft in a table (one row per task: lead picked
+among the agencies of the plan's place, coordinating agencies, timeframe and
+the schedule it parses to, flags to clear) or as YAML, and load it, checked
+all-or-nothing exactly like `dondoc load`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,10 +16,12 @@ from starlette.datastructures import UploadFile
 from dondoc.config.reader import ConfigError, Problem
 from dondoc.store.db import session_scope
 from dondoc.importer import PlanImportError, to_yaml
-from dondoc.store.models import Agency
+from dondoc.store.models import Agency, Policy
 from dondoc.web.deps import PageError, UserDep, WebContext, csrf_protect, web
-from dondoc.web.import_data import MAX_UPLOAD, SUFFIXES, draft_upload, load_draft, safe_name
-from dondoc.web.import_view import draft_view
+from dondoc.web.import_data import MAX_UPLOAD, SUFFIXES, check_draft, draft_upload, load_draft, safe_name
+from dondoc.web.import_edit import Form, apply_edits
+from dondoc.web.import_place import place_choices, place_problems
+from dondoc.web.import_view import DraftView, by_row, draft_view
 from dondoc.web.models import User
 from dondoc.web.render import page
 
@@ -45,12 +49,22 @@ def _names(ctx: WebContext) -> dict[str, str]:
         return dict(session.exec(select(Agency.id, Agency.name)).all())
 
 
+def _choices(ctx: WebContext, view: DraftView | None) -> list:
+    if view is None:
+        return []
+    with session_scope(ctx.engine, write=False) as session:
+        return place_choices(session, view)
+
+
 def _page(request: Request, *, draft: str = "", name: str = "", source: str = "", error: str = "",
-          problems: list[Problem] | None = None, status_code: int = 200) -> Response:
+          problems: list[Problem] | None = None, status_code: int = 200, saved: bool = False) -> Response:
     view = draft_view(draft, name) if draft else None
+    rest, rows = by_row(view, problems or []) if view else (problems or [], {})
+    choices = _choices(web(request), view)
+    names = _names(web(request)) | {c.id: c.name for c in choices if c.new}
     return page(request, "import.html", dict(draft=draft, name=name, source=source, error=error, view=view,
-                                             problems=problems or [], names=_names(web(request)),
-                                             max_mb=MAX_MB), status_code=status_code)
+                                             problems=problems or [], general=rest, row_problems=rows, saved=saved,
+                                             choices=choices, names=names, max_mb=MAX_MB), status_code=status_code)
 
 
 @router.get("/import")
@@ -72,8 +86,8 @@ async def _upload(request: Request) -> tuple[str, bytes]:
         raise _Rejected(400, "Chưa chọn tệp văn bản kế hoạch / choose a plan document")
     name = safe_name(upload.filename)
     if Path(name).suffix.lower() not in SUFFIXES:
-        raise _Rejected(415, f"Không nhận tệp “{name}”: chỉ nhận văn bản .txt hoặc .docx; hãy mở bằng Word và lưu "
-                             "lại dạng .docx hoặc “Plain Text, UTF-8” / only .txt or .docx documents")
+        raise _Rejected(415, f"Không nhận tệp “{name}”: chỉ nhận văn bản .txt, .docx hoặc .pdf có chữ; hãy mở bằng "
+                             "Word và lưu lại dạng .docx hoặc “Plain Text, UTF-8” / only .txt, .docx or .pdf documents")
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise _Rejected(413, TOO_LARGE)
@@ -111,3 +125,45 @@ async def import_load(request: Request, user: UserDep) -> Response:
         raise PageError(400, "Bản nháp trống / the draft is empty")
     name = safe_name(name if isinstance(name, str) else "", suffix=".yaml")
     return await run_in_threadpool(_load, request, user, draft.replace("\r\n", "\n"), name)
+
+
+# --- the review table (kept apart from the upload path above) ---------------------------------------------------
+
+def _table_problems(ctx: WebContext, text: str, name: str) -> list[Problem]:
+    """Agencies outside the plan's place; with them, every other problem a load would find (all at once)."""
+    view = draft_view(text, name)
+    if view is None:
+        return []
+    with session_scope(ctx.engine, write=False) as session:
+        outside = place_problems(view, place_choices(session, view), name)
+    if not outside:
+        return []
+    try:
+        with session_scope(ctx.engine, write=False) as session:
+            known, policies = frozenset(session.exec(select(Agency.id))), frozenset(session.exec(select(Policy.id)))
+        check_draft(text, name, known_agencies=known, known_policies=policies)
+    except ConfigError as exc:
+        return outside + exc.problems
+    return outside
+
+
+def _review(request: Request, user: User, form: Form, load: bool) -> Response:
+    name = safe_name(form.get("name"), suffix=".yaml")
+    draft = apply_edits(form.get("draft").replace("\r\n", "\n"), form)
+    if not load:
+        source = safe_name(form.get("source")) if form.get("source") else ""
+        return _page(request, draft=draft, name=name, source=source, saved=True)
+    problems = _table_problems(web(request), draft, name)
+    if problems:
+        return _page(request, draft=draft, name=name, problems=problems, status_code=422)
+    return _load(request, user, draft, name)
+
+
+@router.post("/import/review")
+async def import_review(request: Request, user: UserDep) -> Response:
+    """The table's edits applied to the draft; "load" then checks and loads it, else the table is shown again."""
+    posted = await request.form()
+    form = Form([(k, v) for k, v in posted.multi_items() if isinstance(v, str)])
+    if not form.get("draft"):
+        raise PageError(400, "Bản nháp trống / the draft is empty")
+    return await run_in_threadpool(_review, request, user, form, form.get("action") == "load")

@@ -15,14 +15,15 @@ from types import SimpleNamespace
 import pytest
 
 from dondoc.store.db import get_engine, migrate, session_scope
-from dondoc.store.models import Occurrence
+from dondoc.store.models import Occurrence, Task
+from sqlmodel import select
 from dondoc.settings import Settings
 from dondoc.web.app import create_app
 from dondoc.workflows.jobs import Runtime, run_send, run_sweep
 from tests.conftest import ROOT, free_port
 from tests.web.conftest import COMMUNE, NOW, PASSWORD, SECRET, add_personas, load_examples, occurrence_of
 from tests.web.live import live_server
-from tests.web.test_import_pages import DOCUMENT, DRAFT_PLAN, reviewed
+from tests.web.test_import_pages import DOCUMENT, DRAFT_PLAN
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -154,19 +155,28 @@ def test_an_agency_reports_from_a_real_email_the_coordinator_confirms_and_the_co
         assert s.get(Occurrence, occ.id).status == "done"
 
 
-def test_a_coordinator_uploads_a_plan_reviews_the_flagged_draft_and_loads_it(browser, site):
-    page = browser.new_page(**DESKTOP)
+def test_a_coordinator_reviews_a_draft_in_the_table_fixes_a_flagged_lead_and_loads_it(browser, site):
+    context = browser.new_context(java_script_enabled=False, **DESKTOP)     # plain forms: no script needed
+    page = context.new_page()
     log_in(page, site.base, "hoa", start="/import")
     page.wait_for_url(f"{site.base}/import")
     page.set_input_files("input[name=file]", str(DOCUMENT))
     page.click("button:has-text('Đọc văn bản')")
     page.wait_for_selector("#tasks")
     assert page.locator("#tasks tr.flagged").count() > 10 and page.locator("#tasks td.flag").count() > 10
+    row = page.locator("#tasks tr[data-task='1.2']")
+    assert "Văn bản ghi nhiều cơ quan chủ trì" in row.inner_text()
+    row.locator("select[name=lead-1]").select_option("cong-chuc-chinh-sach-thanh-linh")
+    page.fill("input[name=plan-number]", "125/KH-UBND")
+    for box in page.locator("#review input[type=checkbox]").all():
+        box.check()
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator("#tasks tr.flagged").first.scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('#tasks').scrollIntoView()")
     page.screenshot(path=str(SHOTS / "import.png"))
-    draft = page.locator("textarea[name=draft]")
-    draft.fill(reviewed(draft.input_value(), number="125/KH-UBND"))
-    page.click("button:has-text('Nạp kế hoạch')")
+    page.click("button[value=load]")
     page.wait_for_url(f"{site.base}/plans/{DRAFT_PLAN}?loaded=1")
     assert "125/KH-UBND" in page.locator("h1").inner_text()
+    with session_scope(site.engine, write=False) as s:
+        lead = s.exec(select(Task.lead_id).where(Task.plan_id == DRAFT_PLAN, Task.number == "1.2")).one()
+    assert lead == "cong-chuc-chinh-sach-thanh-linh"
+    context.close()
