@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dondoc.engine.calendar import WorkCalendar, format_vi, local_date
+from dondoc.engine.calendar import format_vi, local_date
+from dondoc.store.calendar_days import load_calendar
 from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import standing
 from dondoc.store.models import Agency, Occurrence, Plan, Task
@@ -106,7 +107,7 @@ def _preview_rows(session: Session, plan: Plan, wanted: dict[int, list[dict]]) -
 def preview(engine: Engine, plan: Plan, *, now: datetime, base_url: str, limit: int = 50) -> list[PreviewEmail]:
     """The emails of this plan that a sweep at `now` would queue (agency
     links are placeholders: a preview never hands out a working link)."""
-    result = sweep_once(engine, now=now, calendar=WorkCalendar(), dry_run=True)
+    result = sweep_once(engine, now=now, calendar=load_calendar(engine), dry_run=True)
     with session_scope(engine, write=False) as session:
         mine = set(session.execute(select(Occurrence.id).where(Occurrence.plan_id == plan.id)).scalars())
         wanted: dict[int, list[dict]] = defaultdict(list)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from openpyxl import load_workbook
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Category
 from dondoc.store.reports import category_counts, overdue, subtree
@@ -99,7 +99,7 @@ def test_agencies_are_ranked_from_the_lowest_on_time_rate_with_overdue_counts_an
 
 
 def test_the_filters_narrow_the_view_by_plan_agency_subtree_level_and_escalation(as_user, loaded):
-    sweep_once(loaded, now=NOW, calendar=WorkCalendar())
+    sweep_once(loaded, now=NOW, calendar=WorkCalendar(CalendarDecisions()))
     client = as_user("lan")
     assert totals_on(client.get(f"/dashboard?plan={PROVINCE}").text) == engine_counts(loaded, TODAY, PROVINCE)
     with session_scope(loaded, write=False) as s:
