@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from dondoc.store import tally
 from dondoc.store.db import session_scope
-from dondoc.engine.lifecycle import Category
+from dondoc.engine.lifecycle import Category, counts_from
 from dondoc.store.models import Plan, Policy
 from dondoc.store.reports import OverdueItem
 from dondoc.web import dashboard_data as dd
@@ -120,8 +120,8 @@ def rollup(ranked: list[dd.Tallied], infos: dict[str, dd.AgencyInfo], root: str 
     for t in ranked:
         u = unit(t.agency_id)
         if u is not None:
-            acc = sums.setdefault(u, [0, 0, 0, 0])
-            for k, n in enumerate((t.total, t.on_time, t.late, t.overdue)):
+            acc = sums.setdefault(u, [0, 0, 0, 0, 0])
+            for k, n in enumerate((t.total, t.on_time, t.late, t.overdue, t.awaiting)):
                 acc[k] += n
     return dd.rank([dd.as_row(dd.Tallied(u, infos[u].name, infos[u].level, *counts)) for u, counts in sums.items()])
 
@@ -164,10 +164,9 @@ def build(engine: Engine, f: dd.Filters, scope: Scope, *, generation: int, from_
 
 
 def _totals(ranked: list[dd.Tallied]) -> dict[Category, int]:
-    total, on_time, late, overdue = (sum(t.total for t in ranked), sum(t.on_time for t in ranked),
-                                     sum(t.late for t in ranked), sum(t.overdue for t in ranked))
-    return {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late, Category.IN_PROGRESS_OVERDUE: overdue,
-            Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue}
+    return counts_from(total=sum(t.total for t in ranked), on_time=sum(t.on_time for t in ranked),
+                       late=sum(t.late for t in ranked), overdue=sum(t.overdue for t in ranked),
+                       awaiting=sum(t.awaiting for t in ranked))
 
 
 class Overviews:

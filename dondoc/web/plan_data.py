@@ -16,7 +16,7 @@ from sqlmodel import Session
 from dondoc.engine.calendar import format_vi, local_date
 from dondoc.store.calendar_days import load_calendar
 from dondoc.store.db import session_scope
-from dondoc.engine.lifecycle import standing
+from dondoc.engine.lifecycle import standing_of
 from dondoc.store.models import Agency, Occurrence, Plan, Task
 from dondoc.store.sweep import sweep_once
 from dondoc.notifications.compose import digest_context, email_kind
@@ -75,8 +75,7 @@ def plan_view(session: Session, plan: Plan, today: date) -> dict:
                            .order_by(Occurrence.due, Occurrence.owner_id)).scalars().all()
     by_task: dict[int, list] = defaultdict(list)
     for o in occs:
-        by_task[o.task_id].append(dict(occ=o, owner=names.get(o.owner_id, o.owner_id), standing=standing(
-            status=o.status, due=o.due, completed_on=o.completed_on, as_of=today)))
+        by_task[o.task_id].append(dict(occ=o, owner=names.get(o.owner_id, o.owner_id), standing=standing_of(o, today)))
     rows = [dict(task=t, lead=names.get(t.lead_id, t.lead_id), support=[names.get(s, s) for s in t.support],
                  parts=schedule_parts(t), occurrences=by_task.get(t.id, [])) for t in tasks]
     titles = {t.id: t for t in tasks}

@@ -60,8 +60,10 @@ def run_sweep(engine: Engine, rt: Runtime, *, now: datetime, dry_run: bool = Fal
     if not dry_run:
         tally.ensure(engine, today=local_date(now), now=now)  # the day's first dashboard need not count 1 M rows
     log.info("sweep as_of=%s looked_at=%d due_soon=%d overdue=%d escalated=%d notifications=%d emails_queued=%d "
-             "duration_s=%.3f", result.as_of, result.looked_at, result.due_soon, result.overdue, result.escalated,
-             result.notifications, result.emails_queued, result.duration_s)
+             "errors=%d duration_s=%.3f", result.as_of, result.looked_at, result.due_soon, result.overdue,
+             result.escalated, result.notifications, result.emails_queued, result.errors, result.duration_s)
+    for failure in result.failures[:20]:
+        log.warning("sweep could not handle occurrence %s: %s", failure["occurrence_id"], failure["reason"])
     return result
 
 
