@@ -259,7 +259,7 @@ def _apply_batch(session: Session, rows: list, memo: _Memo, *, now: datetime, re
         updates.append(_update_row(r, d, now))
         if d.fired is not None and found is not None:
             _count(result, d)
-            notes += [_note(r.id, d, recipient, role, now) for recipient, role in found.notes]
+            notes += [_note(r.id, d, recipient, role, now, r.last_step >= 0) for recipient, role in found.notes]
             events.append(_event(r, d, now, found.to, found.cc))
     for r, reason in failed:
         result.errors += 1
@@ -315,11 +315,11 @@ def _update_row(r, d: Decision, now: datetime) -> dict:  # noqa: ANN001
             "b_next": d.next_check_on, "b_reminded": now if d.fired else None}
 
 
-def _note(occurrence_id: int, d: Decision, recipient: str, role: str, now: datetime) -> dict:
+def _note(occurrence_id: int, d: Decision, recipient: str, role: str, now: datetime, reminded_before: bool) -> dict:
     assert d.fired is not None
     return {"key": f"{occurrence_id}:{d.fired.index}:{recipient}", "occurrence_id": occurrence_id,
             "step": d.fired.index, "recipient": recipient, "role": role, "template": d.fired.step.template,
-            "level": d.escalation_level, "created_at": now}
+            "level": d.escalation_level, "reminded_before": reminded_before, "created_at": now}
 
 
 def _event(r, d: Decision, now: datetime, to: list[str], cc: list[str]) -> dict:  # noqa: ANN001

@@ -25,6 +25,8 @@ def upgrade() -> None:
     with op.batch_alter_table('agency_tally') as batch:
         batch.add_column(sa.Column('awaiting', sa.Integer(), nullable=False, server_default='0'))
     op.execute("UPDATE tally_state SET as_of = NULL")  # counted again with the awaiting category
+    with op.batch_alter_table('notification') as batch:
+        batch.add_column(sa.Column('reminded_before', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table('calendar_day',
                     sa.Column('day', sa.Date(), nullable=False),
                     sa.Column('working', sa.Boolean(), nullable=False),
@@ -35,6 +37,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('calendar_day')
+    with op.batch_alter_table('notification') as batch:
+        batch.drop_column('reminded_before')
     with op.batch_alter_table('agency_tally') as batch:
         batch.drop_column('awaiting')
     with op.batch_alter_table('plan') as batch:
