@@ -74,6 +74,3 @@ def migrate(engine: Engine) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"

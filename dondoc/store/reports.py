@@ -118,11 +118,13 @@ class LateConfirmation:
         return asdict(self)
 
 
-def late_confirmations(session: Session, *, as_of: date, plan: str | None = None) -> list[LateConfirmation]:
-    """Per confirming agency, what waits for confirmation past its deadline, longest wait first."""
+def late_confirmations(session: Session, *, as_of: date, plan: str | None = None,
+                       where: tuple = ()) -> list[LateConfirmation]:
+    """Per confirming agency, what waits for confirmation past its deadline, longest wait first
+    (`where`: further conditions, e.g. the viewer's scope)."""
     q = (select(Plan.focal_id, Agency.name, Occurrence.id, Occurrence.due)
          .join(Plan, Plan.id == Occurrence.plan_id).join(Agency, Agency.id == Plan.focal_id)
-         .where(category_is(Category.AWAITING_CONFIRMATION, as_of), Occurrence.due < as_of)
+         .where(category_is(Category.AWAITING_CONFIRMATION, as_of), Occurrence.due < as_of, *where)
          .order_by(Occurrence.due, Occurrence.id))
     if plan:
         q = q.where(Occurrence.plan_id == plan)
