@@ -19,9 +19,8 @@ from dondoc.web.dashboard_data import AgencyRow, Filters
 
 ITEM_HEADERS = (("plan_number", "Số kế hoạch"), ("plan", "Mã kế hoạch"), ("task", "Số nhiệm vụ"),
                 ("title", "Nội dung nhiệm vụ"), ("lead_name", "Cơ quan chủ trì"), ("period", "Kỳ"),
-                ("due", "Hạn hoàn thành"), ("written_due", "Hạn ghi trong kế hoạch (nếu khác)"),
-                ("days_overdue", "Số ngày quá hạn"), ("status", "Trạng thái"),
-                ("escalation_level", "Cấp đôn đốc"))
+                ("due", "Hạn hoàn thành"), ("days_overdue", "Số ngày quá hạn"), ("status", "Trạng thái"),
+                ("escalation_level", "Cấp đôn đốc"), ("written_due", "Hạn ghi trong kế hoạch (nếu khác)"))
 RANK_HEADERS = ("Hạng", "Cơ quan", "Cấp", *CATEGORY_VI.values(), "Tỷ lệ đúng hạn (%)",
                 "Nhiệm vụ quá hạn lâu nhất", "Số ngày quá hạn")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
