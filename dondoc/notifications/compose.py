@@ -102,9 +102,11 @@ def relation(row: Any) -> str:
     "info" (the focal agency and copies: for information)."""
     agency = row.recipient.removesuffix(".head")
     owner = getattr(row, "owner_id", None)
-    if row.role == "cc" or agency == getattr(row, "focal_id", None) and agency != owner:
+    if agency == owner or owner is None and row.role == "to":
+        return "lead"  # copied or not, the lead is asked to do it
+    if row.role == "cc" or agency == getattr(row, "focal_id", None):
         return "info"
-    return "lead" if owner is None or agency == owner else "superior"
+    return "superior"
 
 
 def _written(row: Any) -> date | None:

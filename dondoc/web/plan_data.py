@@ -98,6 +98,8 @@ def _preview_rows(session: Session, plan: Plan, wanted: dict[int, list[dict]]) -
     q = (select(Occurrence, Task.number, Task.title, Agency.name).join(Task, Task.id == Occurrence.task_id)
          .join(Agency, Agency.id == Occurrence.owner_id).where(Occurrence.id.in_(sorted(wanted))))
     return [SimpleNamespace(recipient=w["recipient"], number=n, title=t, lead_name=lead, due=o.due, level=0,
+                            owner_id=o.owner_id, focal_id=plan.focal_id, written_due=o.written_due,
+                            reminded_before=o.last_step >= 0,
                             escalation_level=o.escalation_level, role=w["role"], template=w["template"],
                             plan_id=plan.id, plan_number=plan.number, plan_title=plan.title)
             for o, n, t, lead in session.execute(q) for w in wanted[o.id]]
