@@ -1,7 +1,8 @@
 """Occurrence lifecycle (pure): legal transitions and the four report statuses.
 
 not_started -> in_progress -> reported (awaiting the focal agency) -> done;
-cancelled and waived need a reason. Overdue is never stored: it is derived
+cancelled and waived need a reason; a waived period (e.g. one that ended
+before the plan was issued) may be reopened, with a reason. Overdue is never stored: it is derived
 from the due date and `today`.
 """
 from __future__ import annotations
@@ -32,7 +33,7 @@ _ALLOWED: dict[Status, frozenset[Status]] = {
     Status.REPORTED: frozenset({Status.DONE, Status.IN_PROGRESS, Status.CANCELLED, Status.WAIVED}),
     Status.DONE: frozenset(),
     Status.CANCELLED: frozenset(),
-    Status.WAIVED: frozenset(),
+    Status.WAIVED: frozenset({Status.NOT_STARTED}),  # a coordinator may still ask for a period not owed
 }
 
 STATUS_VI = {
@@ -59,7 +60,7 @@ def check_transition(current: Status | str, target: Status | str, *, reason: str
         raise TransitionError(
             f"Không thể chuyển từ '{cur}' sang '{new}' / illegal transition {cur} -> {new}"
         )
-    if new in NEEDS_REASON and not (reason or "").strip():
+    if (new in NEEDS_REASON or cur == Status.WAIVED) and not (reason or "").strip():
         raise TransitionError(f"Chuyển sang '{new}' cần ghi lý do (--note) / '{new}' needs a reason")
     return new
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, cast
 
+from dondoc.engine.folding import Fragment as _Fragment
+
 Every = Literal["month", "quarter", "half_year", "year"]
 
 
@@ -85,40 +87,6 @@ def _unknown(clause: str) -> _Invalid:
                     "“Định kỳ 6 tháng, 1 năm”, “Thường xuyên trong năm”)",
                     f"“{clause}” is not a known timeframe (e.g. a month, a quarter, “trước ngày 25/11”, "
                     "a periodic or continuous phrase)")
-
-
-# ---- folding: match on plain ASCII, keep the original spelling --------------------------------
-
-_FOLD = str.maketrans({"đ": "d", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                       "\u2014": "-", "\u2212": "-"})
-
-
-@dataclass(frozen=True)
-class _Fragment:
-    raw: str                 # as written (NFC, spaces collapsed, edge punctuation trimmed)
-    key: str                 # folded, for matching
-    index: tuple[int, ...]   # position in raw of each key character
-
-    @classmethod
-    def of(cls, raw: str) -> _Fragment:
-        raw = " ".join(raw.split()).lstrip("-+•* ").rstrip(" .;,:")
-        chars: list[str] = []
-        index: list[int] = []
-        for i, char in enumerate(raw):
-            for c in unicodedata.normalize("NFD", char.lower()):
-                if not unicodedata.combining(c):
-                    chars.append(c.translate(_FOLD))
-                    index.append(i)
-        return cls(raw, "".join(chars), tuple(index))
-
-    def cut(self, start: int, end: int) -> _Fragment:
-        if start >= end:
-            return _Fragment.of("")
-        return _Fragment.of(self.raw[self.index[start]:self.index[end - 1] + 1])
-
-    def split(self, pattern: re.Pattern[str]) -> list[_Fragment]:
-        bounds = [0, *(b for m in pattern.finditer(self.key) for b in m.span()), len(self.key)]
-        return [self.cut(a, b) for a, b in zip(bounds[::2], bounds[1::2], strict=True)]
 
 
 # ---- dates ------------------------------------------------------------------------------------

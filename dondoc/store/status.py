@@ -38,7 +38,7 @@ def set_status(session: Session, occ: Occurrence, target: str, *, actor: Actor, 
         values["completed_on"] = completion_date(reported_on=occ.reported_on, confirmed_on=today)
     if new in (Status.DONE, Status.CANCELLED, Status.WAIVED, Status.REPORTED):
         values["next_check_on"] = None
-    if new == Status.IN_PROGRESS:
+    if new in (Status.IN_PROGRESS, Status.NOT_STARTED):
         values["next_check_on"] = _resume_check(session, occ, calendar)
         if occ.status == Status.REPORTED:
             values["reported_on"] = None

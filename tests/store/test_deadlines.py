@@ -172,3 +172,15 @@ def test_a_failing_row_is_counted_recorded_pushed_back_and_the_sweep_goes_on(tmp
         kinds = [e.kind for e in s.exec(select(Event).where(Event.occurrence_id == bad.id))]
         assert "occurrence.sweep_failed" in kinds
         assert s.execute(text("SELECT count(*) FROM notification WHERE occurrence_id = :i"), {"i": bad.id}).scalar() == 0
+
+
+def test_a_coordinator_can_still_ask_for_a_period_not_owed(tmp_path, engine):
+    six_months = '  - {name: Báo cáo 6 tháng, every: "6 months", due: "10/05", from: leads, to: focal}'
+    load(engine, write_config(tmp_path, plan=plan(issued_on="2024-06-01", reporting=six_months,
+                                                  tasks=task("1", HEALTH, "2024-09-30"))),
+         now=datetime(2024, 6, 2, 2, tzinfo=UTC))
+    with session_scope(engine) as s:
+        early = s.exec(select(Occurrence).join(Task).where(Task.number == "BC-1", Occurrence.period == "2024-H1")).one()
+        set_status(s, early, "not_started", actor=Actor("user", "coordinator"), now=datetime(2024, 6, 3, 2, tzinfo=UTC),
+                   calendar=load_calendar(engine), note="Huyện vẫn yêu cầu báo cáo kỳ này")
+        assert early.status == "not_started" and early.next_check_on is not None
