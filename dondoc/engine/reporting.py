@@ -40,7 +40,10 @@ class Reporting:
         if self.every not in ("year", "6 months") or self.due is None:
             return ()
         day, month = parse_day_month(self.due)
-        return ((day, month),) if self.every == "year" else ((day, month), (day, (month + 5) % 12 + 1))
+        if self.every == "year":
+            return ((day, month),)
+        later = (month + 5) % 12 + 1  # six months on, on the same day or that month's last (31/08 -> 28/02)
+        return ((day, month), (min(day, month_end(2001, later).day), later))
 
 
 def report_dates(entries: Iterable[Reporting]) -> ReportDates:

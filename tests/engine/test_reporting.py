@@ -64,3 +64,9 @@ def test_the_timeframe_line_of_a_report_says_when():
     assert reporting_timeframe(Reporting("Báo cáo 6 tháng", every="6 months", due="10/05")) == \
         "Báo cáo 6 tháng trước ngày 10/05 và 10/11 hằng năm"
     assert reporting_timeframe(Reporting("Báo cáo tháng", every="month", day=20)) == "Báo cáo tháng vào ngày 20 hằng tháng"
+
+
+def test_six_months_after_the_31st_of_august_is_the_28th_of_february_every_year():
+    entry = Reporting("Báo cáo 6 tháng", every="6 months", due="31/08")
+    assert entry.day_months() == ((31, 8), (28, 2))
+    assert [p.due for p in reporting_periods(entry, **YEAR_2024)] == [date(2024, 2, 28), date(2024, 8, 31)]
