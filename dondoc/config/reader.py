@@ -17,7 +17,7 @@ from dondoc.config.problems import Config, ConfigError, Located, Problem
 from dondoc.config.schema import AgencyIn, ConfigFileIn, PlanIn, PolicyIn
 from dondoc.engine.reporting import Reporting
 from dondoc.engine.reporting import report_dates as engine_report_dates
-from dondoc.engine.timeframes import Schedule, TimeframeError, parse_timeframe
+from dondoc.engine.timeframes import TimeframeError, parse_timeframe
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
