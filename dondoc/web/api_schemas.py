@@ -123,6 +123,8 @@ class SummaryOut(BaseModel):
     agency_count: int = Field(description="agencies in the view; `agencies` holds `limit` of them from `offset`")
     agencies: list[AgencySummaryOut]
     trend: list[dict[str, Any]]
+    late_confirmations: list[dict[str, Any]] = Field(
+        default=[], description="per confirming agency: items reported on time, still unconfirmed past the deadline")
 
 
 class StatusChangeIn(BaseModel):

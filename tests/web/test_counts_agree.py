@@ -84,7 +84,8 @@ def test_dashboard_xlsx_api_and_store_agree_on_every_count(acted, as_user, token
         client.get(f"/api/reports/overdue?{query}", headers=token_for("lan")).json())
 
 
-def test_the_item_reported_on_time_is_a_late_confirmation_for_the_focal_agency_after_its_deadline(acted, as_user):
+def test_the_item_reported_on_time_is_a_late_confirmation_for_the_focal_agency_after_its_deadline(acted, as_user,
+                                                                                                  token_for):
     with session_scope(acted, write=False) as s:
         assert late_confirmations(s, as_of=TODAY, plan=COMMUNE) == []
         (late,) = late_confirmations(s, as_of=LATER, plan=COMMUNE)
@@ -92,3 +93,6 @@ def test_the_item_reported_on_time_is_a_late_confirmation_for_the_focal_agency_a
     html = as_user("lan").get(f"/dashboard?plan={COMMUNE}&as_of={LATER.isoformat()}").text
     section = html[html.index('id="late-confirmations"'):]
     assert f'data-confirming="{FOCAL}"' in section and "Chờ xác nhận quá hạn" in html
+    api = as_user("lan").get(f"/api/reports/summary?plan={COMMUNE}&as_of={LATER.isoformat()}",
+                             headers=token_for("lan")).json()
+    assert [(c["agency"], c["items"], c["oldest_days"]) for c in api["late_confirmations"]] == [(FOCAL, 1, 15)]
