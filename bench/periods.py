@@ -7,11 +7,11 @@ from datetime import date
 from functools import lru_cache
 
 from bench.world import HORIZON, LAST_SWEEP, POLICIES, REPORT_DATES, SPAN, TODAY
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.engine.escalation import OccurrenceState, Policy, decide
 
 Period = tuple[str, "date | None"]  # (key, due)
-CALENDAR = WorkCalendar()
+CALENDAR = WorkCalendar(CalendarDecisions())
 RULES = {pid: Policy.from_config(pid, p["steps"], p["repeat_every"]) for pid, p in POLICIES.items()}
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import text
 from bench.common import Timer, child, emit, ratio, record, retry_if_restarted, rss_mb, say
 from bench.store import Db, clone, drop
 from bench.world import NOW
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.store.db import get_engine
 
 MAIL_SECRET = "bench-secret-bench-secret-bench-secret-00"
@@ -44,11 +44,11 @@ def _dondoc(engine, compose: bool) -> dict:  # noqa: ANN001
     from dondoc.store.sweep import sweep_once
 
     with Timer() as t:
-        r = sweep_once(engine, now=NOW, calendar=WorkCalendar())
+        r = sweep_once(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()))
     out = {"seconds": t.seconds, "rss_peak_mb": rss_mb(), "looked_at": r.looked_at, "notifications": r.notifications,
            "escalated": r.due_soon + r.overdue + r.escalated}
     with Timer() as t:
-        again = sweep_once(engine, now=NOW, calendar=WorkCalendar())
+        again = sweep_once(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()))
     out |= {"repeat_s": t.seconds, "repeat_looked_at": again.looked_at, "repeat_notifications": again.notifications}
     if compose:
         from dondoc.notifications.compose import MailContext, compose_pending
@@ -63,7 +63,7 @@ def _floor(engine) -> dict:  # noqa: ANN001
     from bench.floor import floor_sweep
 
     with Timer() as t:
-        r = floor_sweep(engine, now=NOW, calendar=WorkCalendar())
+        r = floor_sweep(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()))
     return {"seconds": t.seconds, "rss_peak_mb": rss_mb(), **r}
 
 
@@ -71,7 +71,7 @@ def _naive(engine) -> dict:  # noqa: ANN001
     from bench.naive import naive_sweep
 
     with Timer() as t:
-        r = naive_sweep(engine, now=NOW, calendar=WorkCalendar())
+        r = naive_sweep(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()))
     return {"seconds": t.seconds, "rss_peak_mb": rss_mb(), **r}
 
 

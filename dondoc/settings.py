@@ -15,7 +15,6 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = "development"
     database_url: str = "sqlite:///dondoc.db"
-    config_dir: Path = Path("config")
     base_url: str = "http://127.0.0.1:8000"
     secret_key: SecretStr = SecretStr(DEV_SECRET)
     link_max_age_days: int = 30

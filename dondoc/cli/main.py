@@ -14,7 +14,8 @@ from rich.table import Table
 from sqlmodel import select
 
 from dondoc import clock
-from dondoc.engine.calendar import WorkCalendar, format_vi
+from dondoc.engine.calendar import format_vi
+from dondoc.store.calendar_days import calendar_of
 from dondoc.config.reader import ConfigError, read_config
 from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import STATUS_VI, TransitionError
@@ -48,7 +49,7 @@ def load(paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư m�
     except ConfigError as exc:
         fail(f"Cấu hình có lỗi, không nạp gì / config has errors, nothing applied:\n{exc}")
     with session_scope(engine) as session:
-        result = apply_config(session, config, now=moment, calendar=WorkCalendar())
+        result = apply_config(session, config, now=moment, calendar=calendar_of(session))
     for w in config.warnings:
         err.print(f"Cảnh báo / warning: {w}", markup=False, highlight=False)
     counts = ", ".join(f"{k}={v}" for k, v in sorted(result.counts.items())) or "không có thay đổi / no changes"
@@ -152,7 +153,7 @@ def set_status_cmd(task: Annotated[str, typer.Argument(help="KẾ_HOẠCH/SỐ h
         occ = _find_occurrence(session, task, by, period)
         old = occ.status
         try:
-            set_status(session, occ, status, actor=Actor("agency", by), now=moment, calendar=WorkCalendar(), note=note)
+            set_status(session, occ, status, actor=Actor("agency", by), now=moment, calendar=calendar_of(session), note=note)
         except (TransitionError, StaleUpdate) as exc:
             fail(str(exc))
     out.print(f"#{occ.id} {task} [{occ.period}]: {_status_label(old)} -> {_status_label(occ.status)}", markup=False)

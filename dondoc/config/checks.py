@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dondoc.config import implementing
 from dondoc.config.problems import Config, Located, Problem
 from dondoc.config.schema import PlanIn
+from dondoc.engine.reporting import Reporting, reporting_periods
 from dondoc.engine.timeframes import TimeframeError, parse_timeframe
 
 _TOKENS = ("lead", "support", "focal", "issuer")
@@ -85,7 +86,7 @@ def _check_plan(config: Config, loc: Located, agencies: set[str], policies: set[
     if plan.implements and plan.implements not in config.plans:
         config.warnings.append(Problem(loc.file, loc.line("implements"), "plans.implements",
                                        f"kế hoạch cấp trên '{plan.implements}' chưa được nạp / parent plan not loaded"))
-    problems += _check_reporting(loc, agencies)
+    problems += _check_reporting(config, loc, agencies)
     seen: dict[str, int] = {}
     for i, task in enumerate(plan.tasks):
         if task.number in seen:
@@ -99,7 +100,7 @@ def _check_plan(config: Config, loc: Located, agencies: set[str], policies: set[
     return problems
 
 
-def _check_reporting(loc: Located, agencies: set[str]) -> list[Problem]:
+def _check_reporting(config: Config, loc: Located, agencies: set[str]) -> list[Problem]:
     problems = []
     for i, rep in enumerate(loc.item.reporting):
         senders = [] if rep.from_ == "leads" else ([rep.from_] if isinstance(rep.from_, str) else rep.from_)
@@ -107,7 +108,23 @@ def _check_reporting(loc: Located, agencies: set[str]) -> list[Problem]:
             problems += _ref(loc, ("reporting", i, "from"), "reporting.from", s, agencies)
         if rep.to != "focal":
             problems += _ref(loc, ("reporting", i, "to"), "reporting.to", rep.to, agencies)
+        _warn_not_owed(config, loc, i)
     return problems
+
+
+def _warn_not_owed(config: Config, loc: Located, i: int) -> None:
+    """Report periods due before the plan was issued are created waived: say so at load."""
+    plan: PlanIn = loc.item
+    rep = plan.reporting[i]
+    starts, ends = plan.span()
+    entry = Reporting.of(rep.model_dump(by_alias=True))
+    early = [p.due for p in reporting_periods(entry, starts_on=starts, ends_on=ends) if p.due and p.due < plan.issued_on]
+    if early:
+        days = ", ".join(f"{d:%d/%m/%Y}" for d in early[:3]) + (" …" if len(early) > 3 else "")
+        config.warnings.append(Problem(loc.file, loc.line("reporting", i, "due"), "reporting.due",
+                                         f"'{rep.name}': kỳ {days} trước ngày ban hành kế hoạch "
+                                         f"({plan.issued_on:%d/%m/%Y}), không phải báo cáo (miễn thực hiện) / "
+                                         "due before the plan was issued: not owed"))
 
 
 def _check_timeframe(config: Config, loc: Located, i: int) -> list[Problem]:
@@ -125,7 +142,8 @@ def _check_timeframe(config: Config, loc: Located, i: int) -> list[Problem]:
         return [Problem(loc.file, line, "tasks.timeframe",
                         f"nhiệm vụ {task.number} thiếu thời gian thực hiện (timeframe) hoặc hạn (due) / needs a timeframe or a due date")]
     try:
-        schedule = parse_timeframe(phrase, plan_year=plan.issued_on.year, issued_on=plan.issued_on)
+        schedule = parse_timeframe(phrase, plan_year=plan.span()[0].year, issued_on=plan.issued_on,
+                                   ends_on=plan.span()[1])
     except TimeframeError as exc:
         if task.due is not None:
             return []

@@ -3,6 +3,7 @@ the problems found, each one `file:line: field: message`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from dondoc.engine.timeframes import Schedule
@@ -50,3 +51,5 @@ class Config:
     schedules: dict[tuple[str, str], Schedule] = field(default_factory=dict)  # (plan id, task number)
     warnings: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # day -> (working, note, source file:line); None when no file has a `calendar:` section
+    calendar: dict[date, tuple[bool, str, str]] | None = None

@@ -15,7 +15,9 @@ from pydantic import ValidationError
 from dondoc.config.checks import check
 from dondoc.config.implementing import KnownTree
 from dondoc.config.problems import Config, ConfigError, Located, Problem
-from dondoc.config.schema import AgencyIn, ConfigFileIn, PlanIn, PolicyIn, parse_day_month
+from dondoc.config.schema import AgencyIn, ConfigFileIn, PlanIn, PolicyIn
+from dondoc.engine.reporting import Reporting
+from dondoc.engine.reporting import report_dates as engine_report_dates
 from dondoc.engine.timeframes import TimeframeError, parse_timeframe
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -149,17 +151,38 @@ def _collect(config: Config, parsed: ConfigFileIn, file: str, lines: dict, probl
                                         f"mã '{item.id}' bị trùng, đã có ở {first.file}:{first.line('id')} / duplicate id"))
                 continue
             target[item.id] = located
+    if parsed.calendar is not None:
+        _collect_calendar(config, parsed, file, lines, problems)
+
+
+def _collect_calendar(config: Config, parsed: ConfigFileIn, file: str, lines: dict, problems: list[Problem]) -> None:
+    """Calendar sections of several files add up; one day decided both ways is refused."""
+    assert parsed.calendar is not None
+    days = config.calendar if config.calendar is not None else {}
+    for key, working in (("days_off", False), ("working_days", True)):
+        for i, day in enumerate(getattr(parsed.calendar, key)):
+            line = lines.get(("calendar", key, i), lines.get(("calendar",), 0))
+            if day in days and days[day][0] != working:
+                problems.append(Problem(file, line, f"calendar.{key}",
+                                        f"ngày {day:%d/%m/%Y} đã được khai báo khác ở {days[day][2]} / "
+                                        "decided the other way elsewhere"))
+                continue
+            days[day] = (working, "", f"{file}:{line}")
+    config.calendar = days
 
 
 def report_dates(plan: PlanIn) -> tuple[tuple[int, int], ...]:
-    return tuple(parse_day_month(r.due) for r in plan.reporting)
+    return engine_report_dates(Reporting.of(r.model_dump(by_alias=True)) for r in plan.reporting)
+
+
+def plan_year(plan: PlanIn) -> int:
+    """The year a phrase without one means: the plan's period's, else the issue date's."""
+    return plan.span()[0].year
 
 
 def plan_span(plan: PlanIn) -> tuple[date, date]:
-    if plan.period is not None:
-        return plan.period.from_, plan.period.to
-    return date(plan.issued_on.year, 1, 1), date(plan.issued_on.year, 12, 31)
+    return plan.span()
 
 
 __all__ = ["AgencyIn", "Config", "ConfigError", "Located", "PlanIn", "PolicyIn", "Problem", "TimeframeError",
-           "parse_timeframe", "plan_span", "read_config", "report_dates"]
+           "parse_timeframe", "plan_span", "plan_year", "read_config", "report_dates"]

@@ -9,12 +9,11 @@ from datetime import date
 from typing import Literal
 
 from dondoc.config.implementing import ImplementingPlans
-from dondoc.engine.offsets import parse_day_month, parse_offset
+from dondoc.engine.offsets import parse_day_month, parse_day_month_year, parse_offset
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 _RECIPIENT = re.compile(r"^(lead(\.parent)*(\.head)?|support|focal(\.head)?|issuer(\.head)?|[a-z0-9][a-z0-9-]*)$")
-LEVELS = ("ministry", "province", "department", "district", "commune", "village", "unit", "board", "office", "group")
 
 
 class Strict(BaseModel):
@@ -81,17 +80,54 @@ class PolicyIn(Strict):
         return self
 
 
+Every = Literal["once", "day", "week", "month", "quarter", "6 months", "year"]
+
+
 class ReportingIn(Strict):
+    """A report the plan's regime asks for. `due`: "dd/mm" for a yearly or
+    six-monthly report (the first half's date; the second is six months on),
+    "dd/mm/yyyy" for a one-off; `day`: day of the month (month, quarter: of its
+    last month; week: 1 = Monday .. 7 = Sunday); `time`: "16:00" as written."""
+
     name: str
-    due: str
+    every: Every = "year"
+    due: str | None = None
+    day: int | None = Field(default=None, ge=1, le=31)
+    time: str | None = Field(default=None, pattern=r"^\d{1,2}:\d{2}$")
     from_: str | list[str] = Field(default="leads", alias="from")
     to: str = "focal"
 
-    @field_validator("due")
-    @classmethod
-    def _valid_due(cls, v: str) -> str:
-        parse_day_month(v)
-        return v
+    @model_validator(mode="after")
+    def _due_fits_every(self) -> "ReportingIn":
+        if self.every == "once":
+            if self.due is None:
+                raise ValueError("báo cáo một lần cần 'due' dạng dd/mm/yyyy / a one-off report needs due: dd/mm/yyyy")
+            parse_day_month_year(self.due)
+        elif self.every in ("year", "6 months"):
+            if self.due is None:
+                raise ValueError(f"báo cáo '{self.every}' cần 'due' dạng dd/mm / needs due: dd/mm")
+            parse_day_month(self.due)
+        elif self.due is not None:
+            raise ValueError(f"báo cáo '{self.every}' ghi ngày bằng 'day', không dùng 'due' / use 'day', not 'due'")
+        if self.every == "week" and self.day is not None and self.day > 7:
+            raise ValueError("báo cáo hằng tuần: 'day' từ 1 (thứ Hai) đến 7 (Chủ nhật) / day 1-7 for a weekly report")
+        return self
+
+
+class CalendarIn(Strict):
+    """The government's yearly decisions on days off and make-up working days
+    beyond what the `holidays` package knows (e.g. a Tết swap announced late)."""
+
+    days_off: list[date] = []
+    working_days: list[date] = []
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> "CalendarIn":
+        both = sorted(set(self.days_off) & set(self.working_days))
+        if both:
+            raise ValueError(f"ngày {both[0]:%d/%m/%Y} vừa là ngày nghỉ vừa là ngày làm việc / "
+                             "a day is both a day off and a working day")
+        return self
 
 
 class PeriodIn(Strict):
@@ -127,14 +163,22 @@ class PlanIn(Strict):
     implements: str | None = None
     escalation: str = "default"
     reporting: list[ReportingIn] = []
+    deadline_on_day_off: Literal["next_working_day", "as_written"] = "next_working_day"
     period: PeriodIn | None = None
     default_timeframe: str | None = None
     place: str | None = None
     tasks: list[TaskIn] = []
     implementing_plans: ImplementingPlans = []  # see dondoc.config.implementing
 
+    def span(self) -> tuple[date, date]:
+        """The plan's period, else the calendar year it was issued in."""
+        if self.period is not None:
+            return self.period.from_, self.period.to
+        return date(self.issued_on.year, 1, 1), date(self.issued_on.year, 12, 31)
+
 
 class ConfigFileIn(Strict):
     agencies: list[AgencyIn] = []
     escalation_policies: list[PolicyIn] = []
     plans: list[PlanIn] = []
+    calendar: CalendarIn | None = None

@@ -8,7 +8,7 @@ re-import updates the same occurrence rows. Standard library only; never reads t
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dondoc.engine.timeframes import Continuous, Deadline, OnEvent, Part, Recurring, Schedule
@@ -23,6 +23,7 @@ class Period:
     key: str          # stable within a task: "2023-06-30", "2023-H1", "2023-Q2", "2023-05", "2023", "event"
     due: date | None  # None only for on-event
     on_event: bool = False
+    fixed: bool = field(default=False, compare=False)  # a written deadline, not a period of a recurring duty
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def periods(schedule: Schedule, *, starts_on: date, ends_on: date,
     Recurring half_year: the fixed day/month in the half that holds that month and six months
     later in the other; else the latest reporting date inside the half; else the half's last day.
     Recurring year: the fixed day/month; else the latest reporting date of the year; else 31/12.
+    Several yearly parts with fixed dates ("ngày 15/6 và 15/12 hằng năm") are keyed by their date.
     Recurring quarter/month: the fixed day (in the quarter's last month), else the last day; a
     day past the month's end means its last day ("ngày 31 hằng tháng" -> 28/02).
     Continuous: every reporting date in the span (30/06 and 31/12 without a regime) plus ends_on.
@@ -56,7 +58,8 @@ def periods(schedule: Schedule, *, starts_on: date, ends_on: date,
     Raises ValueError when the span is reversed or a reporting date does not exist every year.
     """
     span = _checked_span(starts_on, ends_on, report_dates)
-    found = {p for part in schedule.parts for p in _of_part(part, span, report_dates)}
+    dated_years = [p for p in schedule.parts if isinstance(p, Recurring) and p.every == "year" and p.month is not None]
+    found = {p for part in schedule.parts for p in _of_part(part, span, report_dates, len(dated_years) > 1)}
     ordered = sorted(found, key=lambda p: (p.due is None, p.due or date.min, p.key))
     unique: dict[str, Period] = {}
     for period in ordered:
@@ -81,14 +84,17 @@ def _checked_span(starts_on: date, ends_on: date, report_dates: ReportDates) -> 
     return _Span(starts_on, ends_on)
 
 
-def _of_part(part: Part, span: _Span, report_dates: ReportDates) -> list[Period]:
+def _of_part(part: Part, span: _Span, report_dates: ReportDates, dated_keys: bool) -> list[Period]:
     if isinstance(part, Deadline):
-        return [Period(part.due.isoformat(), part.due)]
+        return [Period(part.due.isoformat(), part.due, fixed=True)]
     if isinstance(part, OnEvent):
         return [Period("event", None, on_event=True)]
     if isinstance(part, Continuous):
         return _continuous(span, report_dates or _NO_REPORTS)
-    return [p for p in _recurring(part, span, report_dates) if p.due is not None and p.due in span]
+    found = [p for p in _recurring(part, span, report_dates) if p.due is not None and p.due in span]
+    if dated_keys and part.every == "year" and part.month is not None:  # "15/6 và 15/12 hằng năm": two a year
+        return [Period(p.due.isoformat(), p.due) for p in found if p.due is not None]
+    return found
 
 
 def _continuous(span: _Span, report_dates: ReportDates) -> list[Period]:
@@ -124,10 +130,14 @@ def _half_due(part: Recurring, year: int, half: int, report_dates: ReportDates) 
     return max(inside, default=_on(year, months[-1], None))
 
 
+def month_end(year: int, month: int) -> date:
+    return date(year, 12, 31) if month == 12 else date(year, month + 1, 1) - timedelta(days=1)
+
+
 def _on(year: int, month: int, day: int | None) -> date:
     """`day` of the month, or its last day when day is None or past the month's end."""
-    last = (date(year, 12, 31) if month == 12 else date(year, month + 1, 1) - timedelta(days=1)).day
+    last = month_end(year, month).day
     return date(year, month, min(day or last, last))
 
 
-__all__ = ["Period", "ReportDates", "periods"]
+__all__ = ["Period", "ReportDates", "month_end", "periods"]

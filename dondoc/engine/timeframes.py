@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, cast
 
+from dondoc.engine.folding import Fragment as _Fragment
+
 Every = Literal["month", "quarter", "half_year", "year"]
 
 
@@ -87,40 +89,6 @@ def _unknown(clause: str) -> _Invalid:
                     "a periodic or continuous phrase)")
 
 
-# ---- folding: match on plain ASCII, keep the original spelling --------------------------------
-
-_FOLD = str.maketrans({"đ": "d", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-                       "\u2014": "-", "\u2212": "-"})
-
-
-@dataclass(frozen=True)
-class _Fragment:
-    raw: str                 # as written (NFC, spaces collapsed, edge punctuation trimmed)
-    key: str                 # folded, for matching
-    index: tuple[int, ...]   # position in raw of each key character
-
-    @classmethod
-    def of(cls, raw: str) -> _Fragment:
-        raw = " ".join(raw.split()).lstrip("-+•* ").rstrip(" .;,:")
-        chars: list[str] = []
-        index: list[int] = []
-        for i, char in enumerate(raw):
-            for c in unicodedata.normalize("NFD", char.lower()):
-                if not unicodedata.combining(c):
-                    chars.append(c.translate(_FOLD))
-                    index.append(i)
-        return cls(raw, "".join(chars), tuple(index))
-
-    def cut(self, start: int, end: int) -> _Fragment:
-        if start >= end:
-            return _Fragment.of("")
-        return _Fragment.of(self.raw[self.index[start]:self.index[end - 1] + 1])
-
-    def split(self, pattern: re.Pattern[str]) -> list[_Fragment]:
-        bounds = [0, *(b for m in pattern.finditer(self.key) for b in m.span()), len(self.key)]
-        return [self.cut(a, b) for a, b in zip(bounds[::2], bounds[1::2], strict=True)]
-
-
 # ---- dates ------------------------------------------------------------------------------------
 
 def _month_end(year: int, month: int) -> date:
@@ -164,7 +132,8 @@ _LEAD = (r"^(?:(?P<label>.*\s)?"
 # A label ("xây dựng Quy trình vào ...") is free text, but never one that hides another timeframe.
 _NOT_A_LABEL = re.compile(r"\d{4}|\d\s*/\s*\d|\b(?:ngay|thang|quy)\s+(?:\d|[ivx]+\b)|thuong xuyen|lien tuc"
                           r"|dinh ky|dot xuat|vu viec|yeu cau|theo chi dao|\b(?:trong|ca|nua) nam\b"
-                          r"|\bhang\s+(?:thang|quy|nam)\b|(?:,|\bva|\bhoac|\b\d+|\b[ivx]+)\s*$", re.ASCII)
+                          r"|\bhang\s+(?:thang|quy|nam)\b|(?:,|\bva|\bhoac|\b\d+|\b[ivx]+)\s*$"
+                          r"|\b(?:ngay|tuan|thang|nam|lam viec|sau|ke tu|tu)\s*$", re.ASCII)
 
 
 def _year(m: re.Match[str], plan_year: int) -> int:
@@ -197,7 +166,8 @@ _DEADLINE_RULES = (
     _rule(r"ngay\s+(?P<d>\d{1,2})\s*(?:[/.-]|thang)\s*(?P<m>\d{1,2})(?:\s*(?:[/.-]|nam)\s*(?P<y>\d{4}))?",
           _on_day, is_day=True),
     _rule(r"(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?", _on_day, is_day=True),
-    _rule(r"thang\s+(?P<m1>\d{1,2})\s*(?:-|den(?:\s+thang)?)\s*(?P<m>\d{1,2})" + _YEAR, _in_months),
+    _rule(r"(?:tu\s+)?thang\s+(?P<m1>\d{1,2})\s*(?:-|den(?:\s+het)?(?:\s+thang)?)\s*(?P<m>\d{1,2})" + _YEAR,
+          _in_months),
     _rule(r"thang\s+(?P<m>\d{1,2})" + _YEAR, lambda m, y: _month_end(_year(m, y), _month(m["m"]))),
     _rule(r"quy\s+(?P<q>[ivx]+|\d{1,2})" + _YEAR, lambda m, y: _month_end(_year(m, y), 3 * _quarter(m["q"]))),
     _rule(r"(?:6|sau)\s+thang\s+(?P<half>dau|cuoi)\s+nam(?:\s+(?P<y>\d{4}))?",
@@ -275,8 +245,28 @@ def _periodic(frag: _Fragment, plan_year: int) -> Schedule | None:
     head = _PERIODIC.search(frag.key)
     if not head or _NOT_A_LABEL.search(frag.key[:head.start()]):
         return None
-    items = [_item(f, frag.raw) for f in frag.cut(head.end(), len(frag.key)).split(_LIST)]
-    return None if any(p is None for p in items) else Schedule(tuple(p for p in items if p is not None))
+    items: list[Part] = []
+    for piece in frag.cut(head.end(), len(frag.key)).split(_LIST):
+        part = _item(piece, frag.raw)
+        if part is not None:
+            items.append(part)
+            continue
+        dated = _day_of(items, piece)
+        if dated is None:
+            return None
+        items[-1] = dated
+    return Schedule(tuple(dict.fromkeys(items)))
+
+
+def _day_of(items: list[Part], piece: _Fragment) -> Recurring | None:
+    """"Hằng năm, trước ngày 15/12": a bare period word takes the day that follows it."""
+    last = items[-1] if items else None
+    day = _WHEN.match(piece.key)
+    if not isinstance(last, Recurring) or last.day is not None or last.month is not None or not day:
+        return None
+    if not (day["ngay"] or day["m"]):
+        return None
+    return _recurring(last.every, int(day["d"]), _number(day["m"]), last.text)
 
 
 def _day_every(frag: _Fragment, plan_year: int) -> Schedule | None:
@@ -284,6 +274,28 @@ def _day_every(frag: _Fragment, plan_year: int) -> Schedule | None:
     if not m or not (m["ngay"] or m["m"]) or (m["label"] and _NOT_A_LABEL.search(m["label"])):
         return None
     return Schedule((_recurring(_EVERY_OF[m["every"]], int(m["d"]), _number(m["m"]), frag.raw),))
+
+
+_DAYS_BEFORE = re.compile(r"^(?:cham nhat\s+)?(?P<n>\d{1,3})\s+ngay(?P<work>\s+lam viec)?\s+truoc\s+(?:ngay\s+)?"
+                          r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}))?$", re.ASCII)
+_MONTH_EVERY = re.compile(r"^(?:(?:vao|trong)\s+)?thang\s+(?P<m>\d{1,2})\s+hang\s+nam$", re.ASCII)
+
+
+def _days_before(frag: _Fragment, plan_year: int) -> Schedule | None:
+    """"10 ngày trước ngày 30/6/2024" is read exactly (20/6/2024); working days need a calendar: refused."""
+    m = _DAYS_BEFORE.match(frag.key)
+    if not m:
+        return None
+    if m["work"]:
+        raise _Invalid("“… ngày làm việc trước ngày …” cần lịch ngày làm việc; hãy ghi ngày cụ thể (due)",
+                       "“N working days before …” needs the working calendar; write the date (due)")
+    return Schedule((Deadline(_on_day(m, plan_year) - timedelta(days=int(m["n"])), frag.raw),))
+
+
+def _month_every(frag: _Fragment, plan_year: int) -> Schedule | None:
+    """"Tháng 12 hằng năm": due by the end of that month every year."""
+    m = _MONTH_EVERY.match(frag.key)
+    return Schedule((_recurring("year", None, _month(m["m"]), frag.raw),)) if m else None
 
 
 # ---- continuous and on-event ------------------------------------------------------------------
@@ -322,7 +334,7 @@ def _event(frag: _Fragment, plan_year: int) -> Schedule | None:
 # ---- clauses and the phrase -------------------------------------------------------------------
 
 _Reader = Callable[[_Fragment, int], "Schedule | None"]
-_WHOLE: tuple[_Reader, ...] = (_event, _continuous, _periodic, _day_every)
+_WHOLE: tuple[_Reader, ...] = (_event, _continuous, _periodic, _day_every, _days_before, _month_every)
 _PIECE: tuple[_Reader, ...] = (*_WHOLE, _deadline)
 _CLAUSES = re.compile(r"\s*;\s*")
 _LABEL = re.compile(r"^thoi gian(?:\s+(?:thuc hien|hoan thanh))?\s*(?::\s*|$)", re.ASCII)
@@ -332,10 +344,24 @@ def _first(readers: tuple[_Reader, ...], frag: _Fragment, plan_year: int) -> Sch
     return next((r for r in (read(frag, plan_year) for read in readers) if r), None)
 
 
+_TRAILING_YEAR = re.compile(r"(?:\s*[/-]\s*|\bnam\s+)(?P<y>\d{4})$", re.ASCII)
+_TRAILING_EVERY = re.compile(r"\s+(?P<every>hang\s+(?:nam|thang|quy))$", re.ASCII)
+
+
 def _listed(frag: _Fragment, plan_year: int) -> Schedule | None:
-    """"A và B", "A, B": one reading per piece, or None unless every piece reads."""
+    """"A và B", "A, B": one reading per piece, or None unless every piece reads. The
+    pieces share the last one's year ("Quý III và quý IV năm 2025") and its "hằng năm"
+    ("Trước 30/6 và 31/12 hằng năm")."""
     pieces = frag.split(_LIST)
-    readings = [_first(_PIECE, p, plan_year) for p in pieces] if len(pieces) > 1 else [None]
+    if len(pieces) < 2:
+        return None
+    year = _TRAILING_YEAR.search(pieces[-1].key)
+    shared = int(year["y"]) if year else plan_year
+    every = _TRAILING_EVERY.search(pieces[-1].key)
+    if every:
+        tail = pieces[-1].raw[pieces[-1].index[every.start("every")]:]
+        pieces = [p if _TRAILING_EVERY.search(p.key) else _Fragment.of(f"{p.raw} {tail}") for p in pieces]
+    readings = [_first(_PIECE, p, shared) for p in pieces]
     if not all(readings):
         return None
     return Schedule(tuple(p for r in readings if r for p in r.parts),
@@ -350,15 +376,24 @@ def _clause(frag: _Fragment, plan_year: int) -> Schedule:
     return reading
 
 
-def _deadline_warnings(parts: tuple[Part, ...], plan_year: int, issued_on: date | None) -> list[str]:
+FAR_YEARS = 20  # a year further than this from the plan's is a typo ("Quý II/2203"), not a plan
+
+
+def _year_notes(parts: tuple[Part, ...], plan_year: int, issued_on: date | None, ends_on: date | None) -> list[str]:
     notes = []
     for part in (p for p in parts if isinstance(p, Deadline)):
+        if abs(part.due.year - plan_year) > FAR_YEARS:
+            raise _Invalid(f"năm {part.due.year} cách xa năm của kế hoạch ({plan_year}), có thể ghi nhầm",
+                           f"year {part.due.year} is far from the plan's year ({plan_year}): a typo?")
         if issued_on is not None and part.due < issued_on:
             notes.append(f"Hạn “{part.text}” ({part.due:%d/%m/%Y}) trước ngày ban hành kế hoạch "
                          f"({issued_on:%d/%m/%Y}); đề nghị kiểm tra lại.")
         if part.due.year < plan_year:
             notes.append(f"Hạn “{part.text}” thuộc năm {part.due.year}, trước năm của kế hoạch ({plan_year}); "
                          "có thể ghi nhầm năm, đề nghị kiểm tra lại.")
+        if ends_on is not None and part.due.year > ends_on.year:
+            notes.append(f"Hạn “{part.text}” ({part.due:%d/%m/%Y}) sau thời gian của kế hoạch (đến "
+                         f"{ends_on:%d/%m/%Y}); đề nghị kiểm tra lại.")
     return notes
 
 
@@ -367,7 +402,8 @@ def _error(error: _Invalid, phrase: str) -> TimeframeError:
                           f"Timeframe “{phrase}” cannot be read: {error.en}.", phrase)
 
 
-def parse_timeframe(text: str, *, plan_year: int, issued_on: date | None = None) -> Schedule:
+def parse_timeframe(text: str, *, plan_year: int, issued_on: date | None = None,
+                    ends_on: date | None = None) -> Schedule:
     """Read a "Thời gian thực hiện" phrase into a Schedule.
 
     Readings: a month, a month range ("Tháng 4-5/2023"), a quarter (Roman or Arabic), "6 tháng
@@ -379,7 +415,10 @@ def parse_timeframe(text: str, *, plan_year: int, issued_on: date | None = None)
     "6 tháng (vào ngày 10 tháng 5)" -> half_year, 10/5), "đột xuất" an OnEvent,
     "thường xuyên" Continuous, "theo các vụ việc"/"theo chỉ đạo của cấp trên" OnEvent.
     Clauses split on ";"; "A và B"/"A, B" give one part each. A deadline before issued_on or
-    in a year before plan_year is kept as written and warned about (Vietnamese sentences).
+    in a year before plan_year (or after `ends_on`, the plan's end) is kept as written and warned
+    about (Vietnamese sentences); a year more than FAR_YEARS from plan_year is refused as a typo.
+    Lists share their last piece's year and "hằng năm"; "10 ngày trước ngày 30/6/2024" is 20/6/2024.
+    plan_year is the year of the plan's period (not of its issue date).
     Raises TimeframeError (message in Vietnamese / English, quoting the phrase) when the phrase
     is empty, unknown or names an impossible date ("Tháng 13/2023", "ngày 31/02", "Quý V").
     """
@@ -393,7 +432,7 @@ def parse_timeframe(text: str, *, plan_year: int, issued_on: date | None = None)
     try:
         readings = [_clause(c, plan_year) for c in whole.split(_CLAUSES)]
         parts = tuple(dict.fromkeys(p for r in readings for p in r.parts))
-        notes = [w for r in readings for w in r.warnings] + _deadline_warnings(parts, plan_year, issued_on)
+        notes = [w for r in readings for w in r.warnings] + _year_notes(parts, plan_year, issued_on, ends_on)
     except _Invalid as error:
         raise _error(error, phrase) from None
     return Schedule(parts, tuple(dict.fromkeys(notes)))

@@ -27,6 +27,3 @@ class CaptureServer:
     def port(self) -> int:
         return self.controller.port
 
-
-def read_maildir(maildir: Path) -> list[mailbox.MaildirMessage]:
-    return list(mailbox.Maildir(str(maildir), create=False)) if maildir.exists() else []

@@ -48,7 +48,8 @@ def _pending(session, ids: list[int]) -> list:  # noqa: ANN001
     """These pending notifications with what the digest shows, by (recipient, id)."""
     owner = Agency.__table__.alias("owner")
     q = (select(Notification.id, Notification.recipient, Notification.role, Notification.template,
-                Notification.level, Occurrence.id.label("occ_id"), Occurrence.due, Occurrence.escalation_level,
+                Notification.level, Notification.reminded_before, Occurrence.id.label("occ_id"), Occurrence.due,
+                Occurrence.written_due, Occurrence.owner_id, Plan.focal_id, Occurrence.escalation_level,
                 Task.number, Task.title, Plan.id.label("plan_id"), Plan.number.label("plan_number"),
                 Plan.title.label("plan_title"), owner.c.name.label("lead_name"))
          .join(Occurrence, Occurrence.id == Notification.occurrence_id).join(Task, Task.id == Occurrence.task_id)
@@ -99,19 +100,41 @@ def _chunks(engine: Engine, chunk: int) -> Iterable[tuple[list, dict[str, Agency
         yield rows, agencies
 
 
+def relation(row: Any) -> str:
+    """What the recipient is to the item, which decides the wording: "lead" (do
+    it), "superior" (direct the unit below: the lead's parent, the issuer) or
+    "info" (the focal agency and copies: for information)."""
+    agency = row.recipient.removesuffix(".head")
+    owner = getattr(row, "owner_id", None)
+    if agency == owner or owner is None and row.role == "to":
+        return "lead"  # copied or not, the lead is asked to do it
+    if row.role == "cc" or agency == getattr(row, "focal_id", None):
+        return "info"
+    return "superior"
+
+
+def _written(row: Any) -> date | None:
+    written = getattr(row, "written_due", None)
+    return written if written is not None and written != row.due else None
+
+
 def digest_context(recipient: dict[str, str], rows: Iterable[Any], *, today: date, link: str) -> dict[str, Any]:
-    """Pure: items grouped by plan, most overdue first; cc items after own items."""
-    items = [dict(task_number=r.number, task_title=r.title, lead_name=r.lead_name, due=r.due,
+    """Pure: items grouped by plan, most overdue first; cc items after own items.
+    `relations` (lead, superior, info) and `reminded` (an earlier reminder was
+    sent for some item) let the templates say only what is true."""
+    items = [dict(task_number=r.number, task_title=r.title, lead_name=r.lead_name, due=r.due, written_due=_written(r),
                   days_overdue=max(0, (today - r.due).days) if r.due else 0,
                   days_left=(r.due - today).days if r.due and r.due >= today else None,
-                  level=max(r.level, r.escalation_level), role=r.role, template=r.template,
+                  level=max(r.level, r.escalation_level), role=r.role, template=r.template, relation=relation(r),
+                  reminded_before=bool(getattr(r, "reminded_before", False)),
                   plan_id=r.plan_id, plan_number=r.plan_number, plan_title=r.plan_title) for r in rows]
     items.sort(key=lambda i: (i["plan_number"], i["plan_id"], i["role"] != "to", -i["days_overdue"], i["task_number"]))
     shown, more = items[:MAX_ITEMS], max(0, len(items) - MAX_ITEMS)
     groups = [dict(plan_number=k[0], plan_title=k[1], entries=list(g))
               for k, g in groupby(shown, key=lambda i: (i["plan_number"], i["plan_title"]))]
     return dict(recipient=recipient, today=today, link=link, groups=groups, count=len(items), more=more,
-                templates=sorted({i["template"] for i in items}))
+                templates=sorted({i["template"] for i in items}), relations=sorted({i["relation"] for i in items}),
+                reminded=any(i["reminded_before"] for i in items))
 
 
 def email_kind(templates: list[str]) -> str:

@@ -10,16 +10,16 @@ from dondoc.engine.calendar import local_date
 from dondoc.store.db import session_scope
 from dondoc.store.models import Agency, Occurrence
 from dondoc.store.outbox_models import Email
+from dondoc.store.vocabulary import overdue_on
 from dondoc.notifications.render import render
 
-OPEN = ("not_started", "in_progress", "reported")
 
 
 def overdue_by_agency(session, today: date) -> list[dict]:  # noqa: ANN001
     q = (select(Agency.id, Agency.name, func.count(Occurrence.id), func.min(Occurrence.due),
                 func.max(Occurrence.escalation_level))
          .join(Agency, Agency.id == Occurrence.owner_id)
-         .where(Occurrence.status.in_(OPEN), Occurrence.due < today, Occurrence.on_event == False)  # noqa: E712
+         .where(overdue_on(today))
          .group_by(Agency.id, Agency.name))
     rows = [dict(agency_id=a, agency_name=n, overdue=c, oldest_days=(today - d).days, max_level=lvl or 0)
             for a, n, c, d, lvl in session.execute(q)]

@@ -75,10 +75,6 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
 def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
     """(the database's Alembic revision, the newest one this code knows); read only, migrates nothing."""
     from alembic.config import Config

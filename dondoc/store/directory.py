@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from dondoc.engine.escalation import Policy as PolicyRule
 from dondoc.store.models import Agency, Plan, Policy
+from dondoc.store.obligations import policy_rule
 from dondoc.engine.recipients import AgencyRef, Chain
 
 
@@ -38,7 +39,7 @@ class Directory:
             parents[a_id] = parent
         plan_cols = (Plan.id, Plan.number, Plan.title, Plan.focal_id, Plan.issued_by, Plan.escalation)
         plans = {row[0]: PlanRef(*row) for row in session.execute(select(*plan_cols))}
-        policies = {p.id: PolicyRule.from_config(p.id, p.steps, p.repeat_every) for p in session.exec(select(Policy))}
+        policies = {p.id: policy_rule(p) for p in session.exec(select(Policy))}
         return cls(agencies, parents, plans, policies)
 
     def ancestors(self, agency_id: str) -> tuple[AgencyRef, ...]:

@@ -22,7 +22,9 @@ from dondoc.engine.calendar import WorkCalendar
 from dondoc.engine.escalation import Policy as PolicyRule
 from dondoc.engine.escalation import first_check
 from dondoc.engine.lifecycle import OPEN, Status, check_transition
+from dondoc.engine.schedule import Period
 from dondoc.store.models import Agency, Occurrence, Plan, Task
+from dondoc.store.obligations import effective_due
 
 KIND = "plan"
 PERIOD = "due"
@@ -111,14 +113,17 @@ def _sync_occurrence(ctx: LoadContext, plan: Plan, task: Task, due: date, rule: 
     """One occurrence, created whatever the horizon (one row per agency)."""
     occ = ctx.session.exec(select(Occurrence).where(Occurrence.task_id == task.id, Occurrence.owner_id == task.lead_id,
                                                     Occurrence.period == PERIOD)).first()
+    written, effective = due, effective_due(plan, Period(key=PERIOD, due=due), ctx.calendar)
     if occ is None:
-        ctx.session.add(Occurrence(task_id=task.id, plan_id=plan.id, owner_id=task.lead_id, period=PERIOD, due=due,
-                                   next_check_on=first_check(rule, due, ctx.calendar)))
+        ctx.session.add(Occurrence(task_id=task.id, plan_id=plan.id, owner_id=task.lead_id, period=PERIOD,
+                                   due=effective, written_due=written,
+                                   next_check_on=first_check(rule, effective, ctx.calendar)))
         ctx.result.add("occurrence_created")
-    elif occ.due != due and occ.status in OPEN:
-        ctx.event("occurrence.due_changed", before={"due": _jsonable(occ.due)}, after={"due": due.isoformat()},
+    elif occ.written_due != written and occ.status in OPEN:
+        ctx.event("occurrence.due_changed", before={"due": _jsonable(occ.written_due)}, after={"due": written.isoformat()},
                   plan_id=plan.id, task_id=task.id, occurrence_id=occ.id)
-        occ.due, occ.next_check_on = due, first_check(rule, due, ctx.calendar)
+        occ.due, occ.written_due = effective, written
+        occ.next_check_on = first_check(rule, effective, ctx.calendar)
         ctx.result.add("occurrence_due_changed")
 
 

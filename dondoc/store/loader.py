@@ -7,25 +7,30 @@ due within the horizon (the roll-over job extends it later).
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
-from dondoc.store import implementing, tally
+from dondoc.config.reader import Config, plan_span
+from dondoc.config.schema import AgencyIn, PlanIn, PolicyIn, TaskIn
 from dondoc.engine.calendar import WorkCalendar, local_date
-from dondoc.config.reader import Config, plan_span, report_dates
-from dondoc.config.schema import AgencyIn, PlanIn, PolicyIn, TaskIn, parse_day_month
 from dondoc.engine.escalation import Policy as PolicyRule
 from dondoc.engine.escalation import first_check
+from dondoc.engine.lifecycle import OPEN_STATUSES as OPEN
+from dondoc.engine.reporting import Reporting, reporting_timeframe
+from dondoc.engine.schedule import Period
+from dondoc.engine.timeframes import Schedule
+from dondoc.store import implementing, tally
+from dondoc.store.calendar_days import calendar_of, save_decisions
 from dondoc.store.models import Agency, Event, Occurrence, Plan, Policy, Task
-from dondoc.engine.schedule import Period, periods
-from dondoc.engine.timeframes import Continuous, Deadline, OnEvent, Recurring, Schedule
+from dondoc.store.obligations import (effective_due, new_occurrence, policy_rule, report_obligation,
+                                      schedule_from_json, task_obligation, waived_event)
 
 HORIZON = timedelta(days=400)
-OPEN = ("not_started", "in_progress", "reported")
+__all__ = ["HORIZON", "LoadResult", "apply_config", "schedule_from_json", "schedule_to_json"]
 
 
 @dataclass
@@ -53,6 +58,10 @@ def apply_config(session: Session, config: Config, *, now: datetime, calendar: W
                  actor: str = "config") -> LoadResult:
     """Write agencies, policies, plans, tasks and occurrences; caller commits."""
     ctx = _Ctx(session, now, actor, calendar, LoadResult())
+    if config.calendar is not None and save_decisions(session, config.calendar):
+        session.flush()
+        ctx.calendar = replace(calendar, decisions=calendar_of(session).decisions)
+        ctx.result.add("calendar_updated")
     for loc in _parents_first(config):
         _upsert_agency(ctx, loc.item)
     session.flush()
@@ -130,7 +139,8 @@ def _plan_values(p: PlanIn, warnings: list[str]) -> dict[str, Any]:
     starts, ends = plan_span(p)
     return dict(id=p.id, number=p.number, title=p.title, issued_by=p.issued_by, issued_on=p.issued_on,
                 focal_id=p.focal, implements=p.implements, escalation=p.escalation,
-                reporting=[r.model_dump(by_alias=True) for r in p.reporting], starts_on=starts, ends_on=ends,
+                reporting=[r.model_dump(by_alias=True, exclude_none=True) for r in p.reporting],
+                deadline_on_day_off=p.deadline_on_day_off, starts_on=starts, ends_on=ends,
                 warnings=warnings, active=True)
 
 
@@ -141,20 +151,19 @@ def _apply_plan(ctx: _Ctx, p: PlanIn, config: Config) -> None:
     if created:
         ctx.event("plan.created", after={"id": p.id, "number": p.number}, plan_id=p.id)
     ctx.session.flush()
-    policy_row = ctx.session.get(Policy, p.escalation)
-    rule = PolicyRule.from_config(policy_row.id, policy_row.steps, policy_row.repeat_every)
+    rule = policy_rule(ctx.session.get(Policy, p.escalation))
     wanted: set[str] = set()
     for t in p.tasks:
         schedule = config.schedules.get((p.id, t.number))
         task = _upsert_task(ctx, plan, t, schedule)
         wanted.add(t.number)
-        _sync_occurrences(ctx, plan, task, _task_periods(t, schedule, plan), {task.lead_id}, rule)
-    for i, rep in enumerate(p.reporting):
+        _sync_occurrences(ctx, plan, task, task_obligation(plan, task, schedule), {task.lead_id}, rule)
+    for i, entry in enumerate(Reporting.of(r) for r in plan.reporting):
         number = f"BC-{i + 1}"
         wanted.add(number)
-        task = _upsert_report_task(ctx, plan, number, rep)
-        owners = _reporters(p, rep)
-        _sync_occurrences(ctx, plan, task, report_periods(plan, rep.due), owners, rule)
+        task = _upsert_report_task(ctx, plan, number, entry)
+        found, owners = report_obligation(plan, entry, {t.lead for t in p.tasks}, ctx.calendar)
+        _sync_occurrences(ctx, plan, task, found, owners, rule)
     wanted |= implementing.sync(ctx, plan, p, rule)  # obligations to issue implementing plans (KH.<agency>)
     _remove_missing(ctx, plan, wanted)
 
@@ -196,55 +205,12 @@ def _upsert_task(ctx: _Ctx, plan: Plan, t: TaskIn, schedule: Schedule | None) ->
     return _save_task(ctx, plan, t.number, _task_values(plan, t, schedule))
 
 
-def _upsert_report_task(ctx: _Ctx, plan: Plan, number: str, rep: Any) -> Task:
+def _upsert_report_task(ctx: _Ctx, plan: Plan, number: str, rep: Reporting) -> Task:
     lead = plan.focal_id if rep.to == "focal" else rep.to
     values = dict(plan_id=plan.id, number=number, kind="report", title=rep.name, text="", lead_id=lead,
-                  support=[], timeframe=f"{rep.name} trước ngày {rep.due} hằng năm", due=None, indicators=[],
+                  support=[], timeframe=reporting_timeframe(rep), due=None, indicators=[],
                   schedule=[], warnings=[], source=plan.source, removed=False)
     return _save_task(ctx, plan, number, values)
-
-
-def _reporters(p: PlanIn, rep: Any) -> set[str]:
-    if rep.from_ == "leads":
-        return {t.lead for t in p.tasks}
-    return {rep.from_} if isinstance(rep.from_, str) else set(rep.from_)
-
-
-def _task_periods(t: TaskIn, schedule: Schedule | None, plan: Plan) -> list[Period]:
-    if t.due is not None:
-        return [Period(key="due", due=t.due)]
-    assert schedule is not None
-    return periods(schedule, starts_on=plan.starts_on, ends_on=plan.ends_on,
-                   report_dates=report_dates_of(plan))
-
-
-def report_dates_of(plan: Plan) -> tuple[tuple[int, int], ...]:
-    return tuple(parse_day_month(r["due"]) for r in plan.reporting)
-
-
-def schedule_from_json(parts: list[dict[str, Any]]) -> Schedule:
-    """The inverse of schedule_to_json (used by the roll-over)."""
-    kinds = {"Deadline": Deadline, "Recurring": Recurring, "Continuous": Continuous, "OnEvent": OnEvent}
-    built = []
-    for part in parts:
-        fields = {k: v for k, v in part.items() if k != "kind"}
-        if "due" in fields:
-            fields["due"] = date.fromisoformat(fields["due"])
-        built.append(kinds[part["kind"]](**fields))
-    return Schedule(tuple(built))
-
-
-def report_periods(plan: Plan, due: str) -> list[Period]:
-    day, month = parse_day_month(due)
-    out = []
-    for year in range(plan.starts_on.year, plan.ends_on.year + 1):
-        try:
-            d = date(year, month, day)
-        except ValueError:  # 29/02 in a common year
-            d = date(year, month, 28)
-        if plan.starts_on <= d <= plan.ends_on:
-            out.append(Period(key=str(year), due=d))
-    return out
 
 
 def _sync_occurrences(ctx: _Ctx, plan: Plan, task: Task, wanted: list[Period], owners: set[str], rule: PolicyRule) -> None:
@@ -259,12 +225,8 @@ def _sync_occurrences(ctx: _Ctx, plan: Plan, task: Task, wanted: list[Period], o
             occ = existing.get((owner, period.key))
             if occ is None:
                 _create_occurrence(ctx, plan, task, owner, period, rule)
-            elif occ.due != period.due and occ.status in OPEN:
-                ctx.event("occurrence.due_changed", before={"due": _jsonable(occ.due)}, after={"due": _jsonable(period.due)},
-                          plan_id=plan.id, task_id=task.id, occurrence_id=occ.id)
-                occ.due = period.due
-                occ.next_check_on = first_check(rule, period.due, ctx.calendar)
-                ctx.result.add("occurrence_due_changed")
+            elif occ.status in OPEN:
+                _update_due(ctx, occ, period, rule)
     for key, occ in existing.items():
         if key not in keep and occ.status in OPEN and not _beyond_horizon(occ, horizon):
             _cancel(ctx, occ, "không còn trong lịch của nhiệm vụ / period no longer in the task's schedule")
@@ -274,11 +236,28 @@ def _beyond_horizon(occ: Occurrence, horizon: date) -> bool:
     return occ.due is not None and occ.due > horizon
 
 
+def _update_due(ctx: _Ctx, occ: Occurrence, period: Period, rule: PolicyRule) -> None:
+    """The written deadline changed, or the calendar moved the effective one."""
+    plan = ctx.session.get(Plan, occ.plan_id)
+    due = effective_due(plan, period, ctx.calendar)
+    if (occ.due, occ.written_due) == (due, period.due):
+        return
+    ctx.event("occurrence.due_changed", before={"due": _jsonable(occ.due), "written_due": _jsonable(occ.written_due)},
+              after={"due": _jsonable(due), "written_due": _jsonable(period.due)},
+              plan_id=occ.plan_id, task_id=occ.task_id, occurrence_id=occ.id)
+    occ.due, occ.written_due = due, period.due
+    occ.next_check_on = first_check(rule, due, ctx.calendar)
+    ctx.result.add("occurrence_due_changed")
+
+
 def _create_occurrence(ctx: _Ctx, plan: Plan, task: Task, owner: str, period: Period, rule: PolicyRule) -> None:
-    occ = Occurrence(task_id=task.id, plan_id=plan.id, owner_id=owner, period=period.key, due=period.due,
-                     on_event=period.on_event, next_check_on=first_check(rule, period.due, ctx.calendar))
+    occ = new_occurrence(plan, task, owner, period, rule, ctx.calendar)
     ctx.session.add(occ)
     ctx.result.add("occurrence_created")
+    if occ.status == "waived":
+        ctx.session.flush()
+        ctx.session.add(waived_event(occ, now=ctx.now, actor=ctx.actor))
+        ctx.result.add("occurrence_not_owed")
 
 
 def _cancel(ctx: _Ctx, occ: Occurrence, reason: str) -> None:

@@ -7,7 +7,9 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-OPEN_STATUSES_SQL = "status IN ('not_started', 'in_progress', 'reported')"
+from dondoc.engine.lifecycle import OPEN_STATUSES
+
+OPEN_STATUSES_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"  # the partial index predicate
 
 
 def _json(default: Any = None) -> Any:
@@ -41,6 +43,7 @@ class Plan(SQLModel, table=True):
     implements: Optional[str] = None
     escalation: str = "default"
     reporting: list[dict] = _json()
+    deadline_on_day_off: str = Field(default="next_working_day", max_length=20)
     starts_on: date
     ends_on: date
     source: str = ""
@@ -85,7 +88,8 @@ class Occurrence(SQLModel, table=True):
     plan_id: str = Field(foreign_key="plan.id")
     owner_id: str = Field(foreign_key="agency.id")
     period: str = Field(max_length=40)
-    due: Optional[date] = None
+    due: Optional[date] = None  # the effective deadline: `written_due`, or the next working day (art. 148.5)
+    written_due: Optional[date] = None  # the deadline as the plan writes it
     on_event: bool = False
     status: str = Field(default="not_started", max_length=20)
     reported_on: Optional[date] = None
@@ -134,6 +138,7 @@ class AgencyTally(SQLModel, table=True):
     done_on_time: int = 0
     done_late: int = 0
     overdue: int = 0
+    awaiting: int = 0
     overdue_w1: int = 0
     overdue_w2: int = 0
     overdue_w3: int = 0

@@ -25,6 +25,7 @@ class Notification(SQLModel, table=True):
     role: str = Field(max_length=4)  # to | cc
     template: str = Field(max_length=30)
     level: int = 0
+    reminded_before: bool = False  # an earlier step already reminded this occurrence (false after downtime's first)
     created_at: datetime
     email_id: Optional[int] = Field(default=None, foreign_key="email.id", index=True)
 

@@ -1,18 +1,18 @@
-"""Overdue and compliance queries. Pure classification lives in lifecycle.py;
-this module turns rows into report items."""
+"""Overdue and compliance queries. The categories are lifecycle.CATEGORY_RULES
+rendered in SQL (dondoc.store.vocabulary); this module turns rows into report
+items."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dondoc.engine.lifecycle import Category, standing
+from dondoc.engine.lifecycle import OPEN_STATUSES, Category
 from dondoc.store.models import Agency, Occurrence, Plan, Task
-
-OPEN = ("not_started", "in_progress", "reported")
+from dondoc.store.vocabulary import category_is, category_sql, overdue_on
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,13 @@ class OverdueItem:
     title: str
     lead: str
     lead_name: str
-    due: str
+    due: str            # the effective deadline, which days overdue count from
     days_overdue: int
     status: str
     escalation_level: int
     period: str
     occurrence_id: int
+    written_due: str = ""  # the deadline as written, when it differs (a day off moved it)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -48,15 +49,19 @@ def subtree(session: Session, root: str) -> set[str]:
     return out
 
 
-def _open_as_of(as_of: date):  # noqa: ANN202
-    """Open on `as_of`: still open now, or closed as done after that day."""
-    return or_(Occurrence.status.in_(OPEN), and_(Occurrence.status == "done", Occurrence.completed_on > as_of))
-
-
 def status_as_of(occ: Occurrence, as_of: date) -> str:
-    if occ.status in OPEN:
+    if occ.status in OPEN_STATUSES:
         return occ.status if occ.reported_on is None or occ.reported_on <= as_of else "in_progress"
     return "reported" if occ.reported_on is not None and occ.reported_on <= as_of else "in_progress"
+
+
+def _written(occ: Occurrence) -> str:
+    return occ.written_due.isoformat() if occ.written_due and occ.written_due != occ.due else ""
+
+
+def _days_overdue(occ: Occurrence, as_of: date) -> int:
+    acted = occ.reported_on if occ.reported_on is not None and occ.reported_on <= as_of else as_of
+    return max(1, (acted - occ.due).days)
 
 
 def overdue(session: Session, *, as_of: date, plan: str | None = None, agency: str | None = None,
@@ -65,7 +70,7 @@ def overdue(session: Session, *, as_of: date, plan: str | None = None, agency: s
     q = (select(Occurrence, Task.number, Task.title, Plan.number, Agency.name)
          .join(Task, Task.id == Occurrence.task_id).join(Plan, Plan.id == Occurrence.plan_id)
          .join(Agency, Agency.id == Occurrence.owner_id)
-         .where(Occurrence.due < as_of, Occurrence.on_event == False, _open_as_of(as_of))  # noqa: E712
+         .where(overdue_on(as_of))
          .order_by(Occurrence.due, Occurrence.plan_id, Task.number, Occurrence.owner_id))
     if plan:
         q = q.where(Occurrence.plan_id == plan)
@@ -73,21 +78,59 @@ def overdue(session: Session, *, as_of: date, plan: str | None = None, agency: s
         q = q.where(Occurrence.owner_id.in_(subtree(session, agency)))
     if limit:
         q = q.limit(limit)
-    return [OverdueItem(plan=o.plan_id, plan_number=pn, task=num, title=title, lead=o.owner_id, lead_name=name,
-                        due=o.due.isoformat(), days_overdue=(as_of - o.due).days, status=status_as_of(o, as_of),
-                        escalation_level=o.escalation_level, period=o.period, occurrence_id=o.id)
-            for o, num, title, pn, name in session.exec(q)]
+    return [overdue_item(row, as_of) for row in session.exec(q)]
+
+
+def overdue_item(row: tuple, as_of: date) -> OverdueItem:
+    """One overdue row (Occurrence, task number, task title, plan number, owner name) as a report item."""
+    o, num, title, pn, name = row
+    return OverdueItem(plan=o.plan_id, plan_number=pn, task=num, title=title, lead=o.owner_id, lead_name=name,
+                       due=o.due.isoformat(), days_overdue=_days_overdue(o, as_of), status=status_as_of(o, as_of),
+                       escalation_level=o.escalation_level, period=o.period, occurrence_id=o.id, written_due=_written(o))
 
 
 def category_counts(session: Session, *, as_of: date, plan: str | None = None) -> dict[Category, int]:
-    """Totals in the four Vietnamese categories as of a date (on-event items
+    """Totals in the categories as of a date, counted in SQL (on-event items
     count as in progress on time; cancelled and waived are left out)."""
-    q = select(Occurrence.status, Occurrence.due, Occurrence.completed_on).where(Occurrence.status.not_in(("cancelled", "waived")))
+    category = category_sql(as_of).label("category")
+    q = select(category, func.count()).select_from(Occurrence).group_by(category)
     if plan:
         q = q.where(Occurrence.plan_id == plan)
     counts = dict.fromkeys(Category, 0)
-    for status, due, completed_on in session.exec(q):
-        s = standing(status=status, due=due, completed_on=completed_on, as_of=as_of)
-        if s.category is not None:
-            counts[s.category] += 1
+    for name, n in session.exec(q):
+        if name in counts:
+            counts[Category(name)] = n
     return counts
+
+
+@dataclass(frozen=True)
+class LateConfirmation:
+    """Items reported by their deadline and still waiting, once the deadline
+    has passed: the delay is the confirming agency's, not the owner's."""
+
+    agency: str          # the confirming agency (the plan's focal agency)
+    agency_name: str
+    items: int
+    oldest_days: int     # days past the deadline of the longest wait
+    occurrence_ids: tuple[int, ...]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def late_confirmations(session: Session, *, as_of: date, plan: str | None = None,
+                       where: tuple = ()) -> list[LateConfirmation]:
+    """Per confirming agency, what waits for confirmation past its deadline, longest wait first
+    (`where`: further conditions, e.g. the viewer's scope)."""
+    q = (select(Plan.focal_id, Agency.name, Occurrence.id, Occurrence.due)
+         .join(Plan, Plan.id == Occurrence.plan_id).join(Agency, Agency.id == Plan.focal_id)
+         .where(category_is(Category.AWAITING_CONFIRMATION, as_of), Occurrence.due < as_of, *where)
+         .order_by(Occurrence.due, Occurrence.id))
+    if plan:
+        q = q.where(Occurrence.plan_id == plan)
+    found: dict[str, list] = defaultdict(list)
+    for focal, name, occ_id, due in session.exec(q):
+        found[focal].append((name, occ_id, (as_of - due).days))
+    rows = [LateConfirmation(agency, items[0][0], len(items), max(d for _, _, d in items),
+                             tuple(i for _, i, _ in items)) for agency, items in found.items()]
+    return sorted(rows, key=lambda r: (-r.oldest_days, -r.items, r.agency_name))

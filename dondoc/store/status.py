@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from dondoc.store import tally
 from dondoc.engine.calendar import WorkCalendar, local_date
-from dondoc.engine.escalation import Policy as PolicyRule
 from dondoc.engine.escalation import first_check, step_date
 from dondoc.engine.lifecycle import Status, check_transition, completion_date
-from dondoc.store.models import Event, Occurrence, Plan, Policy
+from dondoc.store.models import Event, Occurrence, Plan
+from dondoc.store.obligations import rule_for
 
 
 class StaleUpdate(RuntimeError):
@@ -38,7 +38,7 @@ def set_status(session: Session, occ: Occurrence, target: str, *, actor: Actor, 
         values["completed_on"] = completion_date(reported_on=occ.reported_on, confirmed_on=today)
     if new in (Status.DONE, Status.CANCELLED, Status.WAIVED, Status.REPORTED):
         values["next_check_on"] = None
-    if new == Status.IN_PROGRESS:
+    if new in (Status.IN_PROGRESS, Status.NOT_STARTED):
         values["next_check_on"] = _resume_check(session, occ, calendar)
         if occ.status == Status.REPORTED:
             values["reported_on"] = None
@@ -60,10 +60,9 @@ def set_status(session: Session, occ: Occurrence, target: str, *, actor: Actor, 
 def _resume_check(session: Session, occ: Occurrence, calendar: WorkCalendar):  # noqa: ANN202
     """Back in progress: look again at the next step not yet fired."""
     plan = session.get(Plan, occ.plan_id)
-    row = session.get(Policy, plan.escalation) if plan else None
-    if row is None or occ.due is None:
+    rule = rule_for(session, plan.escalation) if plan else None
+    if rule is None or occ.due is None:
         return None
-    rule = PolicyRule.from_config(row.id, row.steps, row.repeat_every)
     if occ.last_step < 0:
         return first_check(rule, occ.due, calendar)
     return step_date(rule, occ.last_step + 1, occ.due, calendar)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,10 +26,11 @@ from dondoc.store.directory import Directory
 from dondoc.engine.escalation import Decision, OccurrenceState, decide
 from dondoc.store.models import Event, Occurrence, Task
 from dondoc.store.outbox_models import Notification
+from dondoc.engine.lifecycle import OPEN_STATUSES
 from dondoc.engine.recipients import resolve
 
-ACTIVE = ("not_started", "in_progress")
-INDEXED = ("not_started", "in_progress", "reported")  # the partial index predicate
+INDEXED = OPEN_STATUSES  # the partial index predicate
+RETRY_AFTER = timedelta(days=1)  # a row that failed is looked at again the next day
 ANALYZE_AFTER = 5000  # notifications inserted by one sweep before PostgreSQL re-reads the table's statistics
 
 
@@ -42,7 +43,8 @@ class SweepResult:
     escalated: int = 0
     notifications: int = 0
     emails_queued: int = 0
-    errors: int = 0
+    errors: int = 0  # rows that could not be decided: recorded (Event), pushed back a day, the rest went on
+    failures: list[dict] = field(default_factory=list)
     dry_run: bool = False
     duration_s: float = 0.0
     would_send: list[dict] = field(default_factory=list)
@@ -244,22 +246,58 @@ def _refresh_statistics(engine: Engine, inserted: int) -> None:
 
 def _apply_batch(session: Session, rows: list, memo: _Memo, *, now: datetime, result: SweepResult,
                  dry_run: bool) -> None:
-    decided = [(r, memo.decide(r)) for r in rows]
     result.looked_at += len(rows)
+    decided, failed = _decide_each(rows, memo)
     memo.load_supports(session, {r.task_id for r, d in decided if d.fired and "support" in memo.chain_parts(d)})
     updates, notes, events = [], [], []
     for r, d in decided:
+        try:
+            found = memo.recipients_for(r, d) if d.fired is not None else None
+        except Exception as exc:  # noqa: BLE001  one bad row never stops a sweep
+            failed.append((r, _reason(exc)))
+            continue
         updates.append(_update_row(r, d, now))
-        if d.fired is not None:
+        if d.fired is not None and found is not None:
             _count(result, d)
-            found = memo.recipients_for(r, d)
-            notes += [_note(r.id, d, recipient, role, now) for recipient, role in found.notes]
+            notes += [_note(r.id, d, recipient, role, now, r.last_step >= 0) for recipient, role in found.notes]
             events.append(_event(r, d, now, found.to, found.cc))
+    for r, reason in failed:
+        result.errors += 1
+        result.failures.append({"occurrence_id": r.id, "reason": reason})
+        updates.append(_pushed_back(r, memo.today))
+        events.append(_failure_event(r, reason, now, memo.today + RETRY_AFTER))
     if dry_run:
         result.would_send += [{k: n[k] for k in ("occurrence_id", "step", "recipient", "role", "template")} for n in notes]
         result.notifications += len(notes)
         return
     _write(session, updates, notes, events, result)
+
+
+def _decide_each(rows: list, memo: _Memo) -> tuple[list, list]:  # noqa: ANN001
+    """decide() for each row; a row it fails on is set apart with its reason."""
+    decided, failed = [], []
+    for r in rows:
+        try:
+            decided.append((r, memo.decide(r)))
+        except Exception as exc:  # noqa: BLE001  one bad row never stops a sweep
+            failed.append((r, _reason(exc)))
+    return decided, failed
+
+
+def _reason(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _pushed_back(r, today: date) -> dict:  # noqa: ANN001
+    """The failed row keeps its escalation state and is looked at again tomorrow."""
+    return {"b_id": r.id, "b_old": r.last_step, "b_step": r.last_step, "b_level": r.escalation_level,
+            "b_next": today + RETRY_AFTER, "b_reminded": None}
+
+
+def _failure_event(r, reason: str, now: datetime, retry_on: date) -> dict:  # noqa: ANN001
+    return {"at": now, "actor_kind": "system", "actor": "sweep", "kind": "occurrence.sweep_failed",
+            "plan_id": r.plan_id, "task_id": r.task_id, "occurrence_id": r.id, "before": None,
+            "after": {"retry_on": retry_on.isoformat()}, "note": f"Không xử lý được, sẽ thử lại / could not be swept, retried: {reason}"}
 
 
 def _count(result: SweepResult, d: Decision) -> None:
@@ -277,11 +315,11 @@ def _update_row(r, d: Decision, now: datetime) -> dict:  # noqa: ANN001
             "b_next": d.next_check_on, "b_reminded": now if d.fired else None}
 
 
-def _note(occurrence_id: int, d: Decision, recipient: str, role: str, now: datetime) -> dict:
+def _note(occurrence_id: int, d: Decision, recipient: str, role: str, now: datetime, reminded_before: bool) -> dict:
     assert d.fired is not None
     return {"key": f"{occurrence_id}:{d.fired.index}:{recipient}", "occurrence_id": occurrence_id,
             "step": d.fired.index, "recipient": recipient, "role": role, "template": d.fired.step.template,
-            "level": d.escalation_level, "created_at": now}
+            "level": d.escalation_level, "reminded_before": reminded_before, "created_at": now}
 
 
 def _event(r, d: Decision, now: datetime, to: list[str], cc: list[str]) -> dict:  # noqa: ANN001

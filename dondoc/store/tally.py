@@ -10,40 +10,43 @@ The tally is kept in the same transaction as what changes it:
 - a new day makes it stale by itself (`TallyState.as_of` is not today);
 - a sweep changes escalation levels only (`touch`).
 Every change bumps `TallyState.generation`, which readers may use as a cache key.
-The counting conditions are the as-of semantics of dondoc.store.reports:
-done counts only if completed by the day; cancelled and waived are left out."""
+The counting conditions are lifecycle.CATEGORY_RULES rendered in SQL
+(dondoc.store.vocabulary): done counts only if completed by the day; an item
+reported by its deadline waits for confirmation, never overdue; cancelled and
+waived are left out."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, not_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from dondoc.engine.lifecycle import Category
 from dondoc.store.db import session_scope
 from dondoc.store.models import AgencyTally, Occurrence, TallyState
+from dondoc.store.vocabulary import EXCLUDED, category_is, count_if, overdue_on
 
 WEEKS = 7  # overdue_w1 .. overdue_w7
-EXCLUDED = ("cancelled", "waived")
+__all__ = ["EXCLUDED", "count_if", "done_by", "done_late", "done_on_time", "overdue_on", "awaiting"]
 
 
-def done_by(day: date):  # noqa: ANN201
-    return and_(Occurrence.status == "done", Occurrence.completed_on.is_not(None), Occurrence.completed_on <= day)
+def done_on_time(day: date) -> Any:
+    return category_is(Category.DONE_ON_TIME, day)
 
 
-def done_late(day: date):  # noqa: ANN201
-    return and_(done_by(day), Occurrence.due.is_not(None), Occurrence.completed_on > Occurrence.due)
+def done_late(day: date) -> Any:
+    return category_is(Category.DONE_LATE, day)
 
 
-def overdue_on(day: date):  # noqa: ANN201
-    return and_(not_(done_by(day)), Occurrence.on_event == False, Occurrence.due.is_not(None),  # noqa: E712
-                Occurrence.due < day)
+def done_by(day: date) -> Any:
+    return or_(done_on_time(day), done_late(day))
 
 
-def count_if(cond: Any) -> Any:
-    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+def awaiting(day: date) -> Any:
+    return category_is(Category.AWAITING_CONFIRMATION, day)
 
 
 def week_days(as_of: date) -> list[date]:
@@ -52,15 +55,14 @@ def week_days(as_of: date) -> list[date]:
             for k in range(1, WEEKS + 1)]
 
 
-COLUMNS = ("owner_id", "plan_id", "total", "done_on_time", "done_late", "overdue",
+COLUMNS = ("owner_id", "plan_id", "total", "done_on_time", "done_late", "overdue", "awaiting",
            *(f"overdue_w{k}" for k in range(1, WEEKS + 1)))
 
 
 def _counts(as_of: date, *where: Any) -> Any:
     """SELECT of every tally column from the occurrences, grouped by owner and plan."""
-    on_time = and_(done_by(as_of), not_(done_late(as_of)))
-    return (select(Occurrence.owner_id, Occurrence.plan_id, func.count(Occurrence.id), count_if(on_time),
-                   count_if(done_late(as_of)), count_if(overdue_on(as_of)),
+    return (select(Occurrence.owner_id, Occurrence.plan_id, func.count(Occurrence.id), count_if(done_on_time(as_of)),
+                   count_if(done_late(as_of)), count_if(overdue_on(as_of)), count_if(awaiting(as_of)),
                    *(count_if(overdue_on(day)) for day in week_days(as_of)))
             .where(Occurrence.status.not_in(EXCLUDED), *where)
             .group_by(Occurrence.owner_id, Occurrence.plan_id))

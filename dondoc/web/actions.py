@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.store.calendar_days import calendar_of
 from dondoc.engine.lifecycle import TransitionError
 from dondoc.store.models import Agency, Event, Occurrence, Plan, Task
 from dondoc.store.outbox_models import Email
@@ -69,7 +69,7 @@ def agency_change(session: Session, *, agency_id: str, occurrence_id: int, targe
         raise TransitionError(f"Cơ quan chỉ có thể chọn {', '.join(AGENCY_TARGETS)} / agencies may only set "
                               f"{', '.join(AGENCY_TARGETS)}")
     note, evidence_url = clean_note(note), clean_evidence(evidence_url)
-    set_status(session, occ, target, actor=Actor("agency", agency_id), now=now, calendar=WorkCalendar(), note=note,
+    set_status(session, occ, target, actor=Actor("agency", agency_id), now=now, calendar=calendar_of(session), note=note,
                evidence_url=evidence_url)
     queue_focal_email(session, occ, _last_event_id(session, occ.id), now=now, base_url=base_url, note=note,
                       evidence_url=evidence_url)
@@ -107,7 +107,7 @@ def review(session: Session, *, user: User, scope: Scope, occurrence_id: int, ac
     if occ.status != "reported":
         raise TransitionError("Nhiệm vụ chưa được báo cáo hoàn thành / the item is not awaiting confirmation")
     return set_status(session, occ, REVIEW_TARGETS[action], actor=Actor("user", user.username), now=now,
-                      calendar=WorkCalendar(), note=comment)
+                      calendar=calendar_of(session), note=comment)
 
 
 def user_change(session: Session, *, user: User, scope: Scope, occurrence_id: int, target: str, now: datetime,
@@ -116,7 +116,7 @@ def user_change(session: Session, *, user: User, scope: Scope, occurrence_id: in
     occ = session.get(Occurrence, occurrence_id)
     if occ is None or not scope.allows(occ.plan_id):
         raise NotFound(occurrence_id)
-    return set_status(session, occ, target, actor=Actor("user", user.username), now=now, calendar=WorkCalendar(),
+    return set_status(session, occ, target, actor=Actor("user", user.username), now=now, calendar=calendar_of(session),
                       note=clean_note(note), evidence_url=clean_evidence(evidence_url))
 
 

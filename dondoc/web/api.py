@@ -181,4 +181,5 @@ def report_summary(request: Request, scope: ApiScope, f: ReportFilters, limit: L
                                  oldest_overdue_days=r.oldest["days"] if r.oldest else None)
                 for r in ov.rows(ctx.engine, scope, offset, offset + limit)]
     return SummaryOut(as_of=f.as_of, totals={str(k): v for k, v in ov.totals.items()}, agency_count=ov.agency_count,
-                      agencies=agencies, trend=[{"as_of": d.isoformat(), "overdue": n} for d, n in ov.series])
+                      agencies=agencies, trend=[{"as_of": d.isoformat(), "overdue": n} for d, n in ov.series],
+                      late_confirmations=[c.as_dict() for c in ov.late_confirmations])

@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, Field
 
-from dondoc.engine.lifecycle import standing
+from dondoc.engine.lifecycle import standing_of
 from dondoc.store.models import Event, Occurrence, Plan, Task
 from dondoc.store.reports import OverdueItem
 from dondoc.web.actions import MAX_NOTE, MAX_URL
@@ -66,7 +66,8 @@ class OccurrenceOut(BaseModel):
     title: str
     owner: str
     period: str
-    due: Optional[date]
+    due: Optional[date] = Field(description="the effective deadline (a day off moves it to the next working day)")
+    written_due: Optional[date] = Field(default=None, description="the deadline as the plan writes it")
     on_event: bool
     status: str
     reported_on: Optional[date]
@@ -74,14 +75,14 @@ class OccurrenceOut(BaseModel):
     escalation_level: int
     note: str
     evidence_url: str
-    category: Optional[str] = Field(description="one of the four report categories today (null if cancelled/waived)")
+    category: Optional[str] = Field(description="the report category today: the four, or awaiting_confirmation (null if cancelled/waived)")
     days_overdue: int
 
     @classmethod
     def of(cls, o: Occurrence, t: Task, today: date) -> "OccurrenceOut":
-        s = standing(status=o.status, due=o.due, completed_on=o.completed_on, as_of=today)
+        s = standing_of(o, today)
         return cls(id=o.id, plan=o.plan_id, task_id=o.task_id, task=t.number, title=t.title, owner=o.owner_id,
-                   period=o.period, due=o.due, on_event=o.on_event, status=o.status, reported_on=o.reported_on,
+                   period=o.period, due=o.due, written_due=o.written_due, on_event=o.on_event, status=o.status, reported_on=o.reported_on,
                    completed_on=o.completed_on, escalation_level=o.escalation_level, note=o.note,
                    evidence_url=o.evidence_url, category=str(s.category) if s.category else None,
                    days_overdue=s.days_overdue)
@@ -122,6 +123,8 @@ class SummaryOut(BaseModel):
     agency_count: int = Field(description="agencies in the view; `agencies` holds `limit` of them from `offset`")
     agencies: list[AgencySummaryOut]
     trend: list[dict[str, Any]]
+    late_confirmations: list[dict[str, Any]] = Field(
+        default=[], description="per confirming agency: items reported on time, still unconfirmed past the deadline")
 
 
 class StatusChangeIn(BaseModel):

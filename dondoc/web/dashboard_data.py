@@ -10,14 +10,14 @@ from datetime import date, timedelta
 from typing import Any, Mapping, NamedTuple
 from urllib.parse import urlencode
 
-from sqlalchemy import Float, and_, case, cast, func, not_, select
+from sqlalchemy import Float, case, cast, func, select
 from sqlmodel import Session
 
 from dondoc.store import tally
-from dondoc.store.tally import count_if, done_by, done_late, overdue_on
-from dondoc.engine.lifecycle import Category
+from dondoc.store.tally import awaiting, count_if, done_late, done_on_time, overdue_on
+from dondoc.engine.lifecycle import Category, counts_from
 from dondoc.store.models import Agency, AgencyTally, Occurrence, Plan, Task
-from dondoc.store.reports import OverdueItem, status_as_of, subtree
+from dondoc.store.reports import OverdueItem, overdue_item, subtree
 from dondoc.web.params import MAX_LEVEL
 from dondoc.web.scope import Scope
 
@@ -106,15 +106,13 @@ def agency_rows(session: Session, f: Filters, scope: Scope, *, with_oldest: bool
     """Per owner agency: the four categories, counted over the occurrences
     (any as-of date, any filter); ranked by `rank`."""
     d = f.as_of
-    on_time = and_(done_by(d), not_(done_late(d)))
-    q = (select(Agency.id, Agency.name, Agency.level, func.count(Occurrence.id), count_if(on_time), count_if(done_late(d)),
-                count_if(overdue_on(d)))
+    q = (select(Agency.id, Agency.name, Agency.level, func.count(Occurrence.id), count_if(done_on_time(d)),
+                count_if(done_late(d)), count_if(overdue_on(d)), count_if(awaiting(d)))
          .join(Agency, Agency.id == Occurrence.owner_id).where(*_conditions(session, f, scope))
          .group_by(Agency.id, Agency.name, Agency.level))
     rows = []
-    for agency_id, name, level, total, on_time, late, overdue in session.execute(q):
-        counts = {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late, Category.IN_PROGRESS_OVERDUE: overdue,
-                  Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue}
+    for agency_id, name, level, total, on_time, late, overdue, waiting in session.execute(q):
+        counts = counts_from(total=total, on_time=on_time, late=late, overdue=overdue, awaiting=waiting)
         rows.append(AgencyRow(agency_id, name, level, counts))
     if with_oldest:
         oldest = oldest_overdue(session, f, scope)
@@ -147,19 +145,18 @@ class Tallied(NamedTuple):
     on_time: int
     late: int
     overdue: int
+    awaiting: int = 0
 
 
 def as_tallied(row: AgencyRow) -> Tallied:
     c = row.counts
     return Tallied(row.agency_id, row.name, row.level, sum(c.values()), c[Category.DONE_ON_TIME], c[Category.DONE_LATE],
-                   c[Category.IN_PROGRESS_OVERDUE])
+                   c[Category.IN_PROGRESS_OVERDUE], c[Category.AWAITING_CONFIRMATION])
 
 
 def as_row(t: Tallied) -> AgencyRow:
-    agency_id, name, level, total, on_time, late, overdue = t
-    return AgencyRow(agency_id, name, level, {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late,
-                                               Category.IN_PROGRESS_OVERDUE: overdue,
-                                               Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue})
+    return AgencyRow(t.agency_id, t.name, t.level, counts_from(total=t.total, on_time=t.on_time, late=t.late,
+                                                               overdue=t.overdue, awaiting=t.awaiting))
 
 
 def tally_view(session: Session, f: Filters, scope: Scope,
@@ -172,7 +169,8 @@ def tally_view(session: Session, f: Filters, scope: Scope,
     t = AgencyTally
     conds = _tally_conditions(session, f, scope)
     agg = (select(t.owner_id, func.sum(t.total).label("total"), func.sum(t.done_on_time).label("on_time"),
-                  func.sum(t.done_late).label("late"), func.sum(t.overdue).label("overdue"))
+                  func.sum(t.done_late).label("late"), func.sum(t.overdue).label("overdue"),
+                  func.sum(t.awaiting).label("awaiting"))
            .where(*conds).group_by(t.owner_id).having(func.sum(t.total) > 0).subquery())
     due = agg.c.on_time + agg.c.late + agg.c.overdue
     q = select(agg).order_by(case((due == 0, 1), else_=0), case((due == 0, 0.0), else_=cast(agg.c.on_time, Float) / due),
@@ -180,7 +178,7 @@ def tally_view(session: Session, f: Filters, scope: Scope,
     ranked: list[Tallied] = []
     ties: list[tuple[int, Tallied]] = []
     last = None
-    for owner, total, on_time, late, overdue in session.connection().execute(q):  # Core: no ORM row loading
+    for owner, total, on_time, late, overdue, waiting in session.connection().execute(q):  # Core: no ORM row loading
         info = agencies.get(owner)
         if info is None or (f.level and info.level != f.level):
             continue
@@ -189,7 +187,7 @@ def tally_view(session: Session, f: Filters, scope: Scope,
         if key != last:
             ranked.extend(row for _, row in sorted(ties))
             ties, last = [], key
-        ties.append((info.order, Tallied(owner, info.name, info.level, total, on_time, late, overdue)))
+        ties.append((info.order, Tallied(owner, info.name, info.level, total, on_time, late, overdue, waiting)))
     ranked.extend(row for _, row in sorted(ties))
     weeks = [getattr(t, f"overdue_w{k}") for k in range(tally.WEEKS, 0, -1)]
     sums = select(*(func.coalesce(func.sum(c), 0) for c in (*weeks, t.overdue))).where(*conds)
@@ -241,7 +239,4 @@ def overdue_items(session: Session, f: Filters, scope: Scope, *, limit: int | No
          .order_by(Occurrence.due, Occurrence.plan_id, Task.number, Occurrence.owner_id))
     if limit:
         q = q.limit(limit)
-    return [OverdueItem(plan=o.plan_id, plan_number=pn, task=num, title=title, lead=o.owner_id, lead_name=name,
-                        due=o.due.isoformat(), days_overdue=(f.as_of - o.due).days, status=status_as_of(o, f.as_of),
-                        escalation_level=o.escalation_level, period=o.period, occurrence_id=o.id)
-            for o, num, title, pn, name in session.execute(q)]
+    return [overdue_item(row, f.as_of) for row in session.execute(q)]

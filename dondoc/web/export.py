@@ -19,7 +19,7 @@ from dondoc.web.dashboard_data import AgencyRow, Filters
 ITEM_HEADERS = (("plan_number", "Số kế hoạch"), ("plan", "Mã kế hoạch"), ("task", "Số nhiệm vụ"),
                 ("title", "Nội dung nhiệm vụ"), ("lead_name", "Cơ quan chủ trì"), ("period", "Kỳ"),
                 ("due", "Hạn hoàn thành"), ("days_overdue", "Số ngày quá hạn"), ("status", "Trạng thái"),
-                ("escalation_level", "Cấp đôn đốc"))
+                ("escalation_level", "Cấp đôn đốc"), ("written_due", "Hạn ghi trong kế hoạch (nếu khác)"))
 RANK_HEADERS = ("Hạng", "Cơ quan", "Cấp", *CATEGORY_VI.values(), "Tỷ lệ đúng hạn (%)",
                 "Nhiệm vụ quá hạn lâu nhất", "Số ngày quá hạn")
 
@@ -27,6 +27,7 @@ RANK_HEADERS = ("Hạng", "Cơ quan", "Cấp", *CATEGORY_VI.values(), "Tỷ lệ
 def _item_values(item: OverdueItem) -> list:
     data = item.as_dict()
     data["due"] = date.fromisoformat(item.due)
+    data["written_due"] = date.fromisoformat(item.written_due) if item.written_due else ""
     data["status"] = STATUS_VI.get(item.status, item.status)  # type: ignore[call-overload]
     return [data[key] for key, _ in ITEM_HEADERS]
 
@@ -49,7 +50,7 @@ def _rank_values(i: int, row: AgencyRow) -> list:
 
 
 def dashboard_xlsx(f: Filters, totals: dict[Category, int], rows: list[AgencyRow], items: list[OverdueItem]) -> bytes:
-    """Three sheets: the four totals, the agency ranking, the overdue items."""
+    """Three sheets: the category totals, the agency ranking, the overdue items."""
     wb = Workbook()
     wb.remove(wb.active)
     summary = [["Tính đến ngày", f.as_of], ["Kế hoạch", f.plan or "Tất cả"],

@@ -90,6 +90,16 @@ EN: dict[str, str] = {
     "Quá hạn lâu nhất": "Oldest overdue item",
     "Không có dữ liệu.": "No data.",
     "Nhiệm vụ quá hạn": "Overdue items",
+    "Chờ xác nhận quá hạn": "Late confirmations",
+    "Nhiệm vụ đã báo cáo đúng hạn, chưa được xác nhận khi đã qua hạn: chậm ở cơ quan xác nhận, không tính quá hạn cho cơ quan chủ trì.":
+        "Items reported on time and not yet confirmed past their deadline: the delay is the confirming agency's, "
+        "not counted overdue for the lead.",
+    "Cơ quan xác nhận": "Confirming agency",
+    "Số nhiệm vụ": "Items",
+    "Chờ lâu nhất (ngày)": "Longest wait (days)",
+    "Không có xác nhận nào bị chậm.": "No confirmation is late.",
+    "Kế hoạch ghi": "Plan says",
+    "Hạn ghi trong kế hoạch rơi vào ngày nghỉ": "The plan's deadline falls on a day off",
     "Không có nhiệm vụ quá hạn.": "Nothing is overdue.",
     "Chỉ hiện các nhiệm vụ quá hạn lâu nhất; xuất tệp để xem đầy đủ.":
         "Only the most overdue items are shown; export for the full list.",

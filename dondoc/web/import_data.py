@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from dondoc.engine.calendar import WorkCalendar
 from dondoc.config.implementing import KnownTree
+from dondoc.store.calendar_days import calendar_of
 from dondoc.config.reader import Config, ConfigError, Problem, parse_yaml, read_config
 from dondoc.store.db import session_scope
 from dondoc.importer import ImportResult, import_plan
@@ -143,5 +143,5 @@ def load_draft(engine: Engine, *, text: str, name: str, user: User, now: datetim
         problems = rights_problems(session, config, user, name)
         if problems:
             raise ConfigError(problems)
-        apply_config(session, config, now=now, calendar=WorkCalendar(), actor=f"web:{user.username}")
+        apply_config(session, config, now=now, calendar=calendar_of(session), actor=f"web:{user.username}")
     return config

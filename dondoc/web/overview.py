@@ -22,9 +22,10 @@ from sqlalchemy.engine import Engine
 
 from dondoc.store import tally
 from dondoc.store.db import session_scope
-from dondoc.engine.lifecycle import Category
+from dondoc.engine.lifecycle import Category, counts_from
 from dondoc.store.models import Plan, Policy
-from dondoc.store.reports import OverdueItem
+from dondoc.store.models import Occurrence
+from dondoc.store.reports import LateConfirmation, OverdueItem, late_confirmations
 from dondoc.web import dashboard_data as dd
 from dondoc.web.scope import Scope
 
@@ -43,6 +44,7 @@ class Overview:
     totals: dict[Category, int]
     series: list[tuple[date, int]]
     items: list[OverdueItem]  # the SHOWN_ITEMS most overdue
+    late_confirmations: list[LateConfirmation]  # reported on time, waiting past the deadline, per confirming agency
     units: list[dd.AgencyRow]  # the view summed by the units directly under f.agency (top-level units without it)
     trail: list[tuple[str, str]]  # (id, name) from the top down to f.agency
     options: dict
@@ -120,8 +122,8 @@ def rollup(ranked: list[dd.Tallied], infos: dict[str, dd.AgencyInfo], root: str 
     for t in ranked:
         u = unit(t.agency_id)
         if u is not None:
-            acc = sums.setdefault(u, [0, 0, 0, 0])
-            for k, n in enumerate((t.total, t.on_time, t.late, t.overdue)):
+            acc = sums.setdefault(u, [0, 0, 0, 0, 0])
+            for k, n in enumerate((t.total, t.on_time, t.late, t.overdue, t.awaiting)):
                 acc[k] += n
     return dd.rank([dd.as_row(dd.Tallied(u, infos[u].name, infos[u].level, *counts)) for u, counts in sums.items()])
 
@@ -157,17 +159,17 @@ def build(engine: Engine, f: dd.Filters, scope: Scope, *, generation: int, from_
             ranked = [dd.as_tallied(r) for r in dd.agency_rows(session, f, scope, with_oldest=False)]
             series = dd.trend(session, f, scope)
         items = dd.overdue_items(session, f, scope, limit=SHOWN_ITEMS)
+        waiting = late_confirmations(session, as_of=f.as_of, plan=f.plan, where=(scope.where(Occurrence.plan_id),))
         options = _options(session, scope, infos)
     return Overview(f=f, generation=generation, from_tally=from_tally, ranked=ranked, totals=_totals(ranked),
-                    series=series, items=items, units=rollup(ranked, infos, f.agency), trail=trail(infos, f.agency),
+                    series=series, items=items, late_confirmations=waiting, units=rollup(ranked, infos, f.agency), trail=trail(infos, f.agency),
                     options=options)
 
 
 def _totals(ranked: list[dd.Tallied]) -> dict[Category, int]:
-    total, on_time, late, overdue = (sum(t.total for t in ranked), sum(t.on_time for t in ranked),
-                                     sum(t.late for t in ranked), sum(t.overdue for t in ranked))
-    return {Category.DONE_ON_TIME: on_time, Category.DONE_LATE: late, Category.IN_PROGRESS_OVERDUE: overdue,
-            Category.IN_PROGRESS_ON_TIME: total - on_time - late - overdue}
+    return counts_from(total=sum(t.total for t in ranked), on_time=sum(t.on_time for t in ranked),
+                       late=sum(t.late for t in ranked), overdue=sum(t.overdue for t in ranked),
+                       awaiting=sum(t.awaiting for t in ranked))
 
 
 class Overviews:

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from dondoc.store.db import session_scope
-from dondoc.engine.lifecycle import TransitionError, standing
+from dondoc.engine.lifecycle import OPEN_STATUSES, TransitionError, standing_of
 from dondoc.store.models import Agency, Occurrence, Plan, Task
 from dondoc.store.status import StaleUpdate
 from dondoc.notifications.tokens import LinkError, read_token
@@ -22,7 +22,7 @@ from dondoc.web.render import page
 from dondoc.web.security import agency_form_token, same
 
 router = APIRouter(include_in_schema=False)
-OPEN = ("not_started", "in_progress", "reported")
+OPEN = OPEN_STATUSES
 MAX_ITEMS = 500
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
@@ -57,8 +57,7 @@ def _agency_page(request: Request, token: str, *, error: str = "", status_code: 
             raise PageError(410, "Cơ quan này không còn trong danh sách theo dõi / this agency is no longer tracked")
         rows = open_items(session, agency_id)
     today = ctx.today()
-    items = [dict(occ=o, task=t, plan=p, standing=standing(status=o.status, due=o.due, completed_on=o.completed_on,
-                                                          as_of=today)) for o, t, p in rows]
+    items = [dict(occ=o, task=t, plan=p, standing=standing_of(o, today)) for o, t, p in rows]
     response = page(request, "agency.html", dict(
         agency=agency, items=items, token=token, form_token=agency_form_token(token, secret=ctx.secret), error=error,
         today=today, done=request.query_params.get("ok"), limit=MAX_ITEMS), status_code=status_code)

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dondoc.engine.calendar import WorkCalendar, format_vi, local_date
+from dondoc.engine.calendar import format_vi, local_date
+from dondoc.store.calendar_days import load_calendar
 from dondoc.store.db import session_scope
 from dondoc.store.held import held_reminders
-from dondoc.engine.lifecycle import standing
+from dondoc.engine.lifecycle import standing_of
 from dondoc.store.models import Agency, Occurrence, Plan, Task
 from dondoc.store.sweep import sweep_once
 from dondoc.notifications.compose import digest_context, email_kind
@@ -75,8 +76,7 @@ def plan_view(session: Session, plan: Plan, today: date) -> dict:
                            .order_by(Occurrence.due, Occurrence.owner_id)).scalars().all()
     by_task: dict[int, list] = defaultdict(list)
     for o in occs:
-        by_task[o.task_id].append(dict(occ=o, owner=names.get(o.owner_id, o.owner_id), standing=standing(
-            status=o.status, due=o.due, completed_on=o.completed_on, as_of=today)))
+        by_task[o.task_id].append(dict(occ=o, owner=names.get(o.owner_id, o.owner_id), standing=standing_of(o, today)))
     rows = [dict(task=t, lead=names.get(t.lead_id, t.lead_id), support=[names.get(s, s) for s in t.support],
                  parts=schedule_parts(t), occurrences=by_task.get(t.id, [])) for t in tasks]
     titles = {t.id: t for t in tasks}
@@ -100,6 +100,8 @@ def _preview_rows(session: Session, plan: Plan, wanted: dict[int, list[dict]]) -
     q = (select(Occurrence, Task.number, Task.title, Agency.name).join(Task, Task.id == Occurrence.task_id)
          .join(Agency, Agency.id == Occurrence.owner_id).where(Occurrence.id.in_(sorted(wanted))))
     return [SimpleNamespace(recipient=w["recipient"], number=n, title=t, lead_name=lead, due=o.due, level=0,
+                            owner_id=o.owner_id, focal_id=plan.focal_id, written_due=o.written_due,
+                            reminded_before=o.last_step >= 0,
                             escalation_level=o.escalation_level, role=w["role"], template=w["template"],
                             plan_id=plan.id, plan_number=plan.number, plan_title=plan.title)
             for o, n, t, lead in session.execute(q) for w in wanted[o.id]]
@@ -108,7 +110,7 @@ def _preview_rows(session: Session, plan: Plan, wanted: dict[int, list[dict]]) -
 def preview(engine: Engine, plan: Plan, *, now: datetime, base_url: str, limit: int = 50) -> list[PreviewEmail]:
     """The emails of this plan that a sweep at `now` would queue (agency
     links are placeholders: a preview never hands out a working link)."""
-    result = sweep_once(engine, now=now, calendar=WorkCalendar(), dry_run=True)
+    result = sweep_once(engine, now=now, calendar=load_calendar(engine), dry_run=True)
     with session_scope(engine, write=False) as session:
         mine = set(session.execute(select(Occurrence.id).where(Occurrence.plan_id == plan.id)).scalars())
         wanted: dict[int, list[dict]] = defaultdict(list)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from dondoc.engine.lifecycle import standing
+from dondoc.engine.lifecycle import standing_of
 from dondoc.store.models import Agency, Event, Occurrence, Plan, Task
 from dondoc.store.outbox_models import Email, Notification
 
@@ -19,7 +19,7 @@ def task_view(session: Session, task: Task, today: date) -> dict:
     occs = session.execute(select(Occurrence).where(Occurrence.task_id == task.id)
                            .order_by(Occurrence.due, Occurrence.owner_id)).scalars().all()
     rows = [dict(occ=o, owner=names.get(o.owner_id, o.owner_id),
-                 standing=standing(status=o.status, due=o.due, completed_on=o.completed_on, as_of=today)) for o in occs]
+                 standing=standing_of(o, today)) for o in occs]
     events = session.execute(select(Event).where(Event.task_id == task.id).order_by(Event.at.desc(), Event.id.desc())
                              .limit(MAX_EVENTS)).scalars().all()
     return dict(task=task, plan=session.get(Plan, task.plan_id), lead=names.get(task.lead_id, task.lead_id),

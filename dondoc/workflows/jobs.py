@@ -12,7 +12,8 @@ from typing import Callable
 from sqlalchemy.engine import Engine
 
 from dondoc.store import tally
-from dondoc.engine.calendar import WorkCalendar, local_date
+from dondoc.engine.calendar import local_date
+from dondoc.store.calendar_days import load_calendar
 from dondoc.store.rollover import rollover_once
 from dondoc.store.sweep import Partition, SweepResult, sweep_once
 from dondoc.notifications.compose import MailContext, compose_pending
@@ -55,15 +56,17 @@ def worker_id() -> str:
 def run_sweep(engine: Engine, rt: Runtime, *, now: datetime, dry_run: bool = False,
               partition: Partition = Partition(), compose: bool = True,
               should_stop: Callable[[], bool] = lambda: False) -> SweepResult:
-    result = sweep_once(engine, now=now, calendar=WorkCalendar(), dry_run=dry_run, partition=partition,
+    result = sweep_once(engine, now=now, calendar=load_calendar(engine), dry_run=dry_run, partition=partition,
                         batch_size=rt.sweep_batch, should_stop=should_stop)
     if compose and not dry_run:
         result.emails_queued = compose_pending(engine, now=now, mail=rt.mail)
     if not dry_run:
         tally.ensure(engine, today=local_date(now), now=now)  # the day's first dashboard need not count 1 M rows
     log.info("sweep as_of=%s looked_at=%d due_soon=%d overdue=%d escalated=%d notifications=%d emails_queued=%d "
-             "duration_s=%.3f", result.as_of, result.looked_at, result.due_soon, result.overdue, result.escalated,
-             result.notifications, result.emails_queued, result.duration_s)
+             "errors=%d duration_s=%.3f", result.as_of, result.looked_at, result.due_soon, result.overdue,
+             result.escalated, result.notifications, result.emails_queued, result.errors, result.duration_s)
+    for failure in result.failures[:20]:
+        log.warning("sweep could not handle occurrence %s: %s", failure["occurrence_id"], failure["reason"])
     return result
 
 
@@ -77,7 +80,7 @@ def run_send(engine: Engine, rt: Runtime, *, clock: Callable[[], datetime], max_
 
 
 def run_rollover(engine: Engine, *, now: datetime) -> int:
-    created = rollover_once(engine, now=now, calendar=WorkCalendar())
+    created = rollover_once(engine, now=now, calendar=load_calendar(engine))
     log.info("rollover created=%d", created)
     return created
 

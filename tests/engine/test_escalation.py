@@ -4,10 +4,10 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.engine.escalation import OccurrenceState, Policy, decide, first_check, step_date
 
-CAL = WorkCalendar()
+CAL = WorkCalendar(CalendarDecisions())
 DUE = date(2023, 6, 30)  # a Friday
 DEFAULT = Policy.from_config("default", [
     {"at": "-5 working days", "notify": ["lead"], "template": "due_soon"},

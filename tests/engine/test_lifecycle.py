@@ -58,3 +58,34 @@ def test_done_after_the_as_of_date_was_still_open_then():
 
 def test_cancelled_is_outside_the_four_categories():
     assert standing(status="cancelled", due=date(2023, 6, 1), completed_on=None, as_of=AS_OF).category is None
+
+
+def test_a_period_not_owed_can_be_reopened_by_a_coordinator_with_a_reason():
+    with pytest.raises(TransitionError, match="lý do"):
+        check_transition("waived", "not_started")
+    assert check_transition("waived", "not_started", reason="Cấp trên vẫn yêu cầu báo cáo") == Status.NOT_STARTED
+
+
+def test_an_item_reported_by_its_deadline_waits_for_confirmation_and_is_never_overdue():
+    s = standing(status="reported", due=date(2023, 6, 30), completed_on=None, reported_on=date(2023, 6, 28),
+                 as_of=date(2023, 7, 15))
+    assert s.category == Category.AWAITING_CONFIRMATION and s.days_overdue == 0
+
+
+def test_an_item_reported_late_stays_overdue_by_the_days_until_it_was_reported():
+    s = standing(status="reported", due=date(2023, 6, 30), completed_on=None, reported_on=date(2023, 7, 4),
+                 as_of=date(2023, 7, 15))
+    assert s.category == Category.IN_PROGRESS_OVERDUE and s.days_overdue == 4
+
+
+def test_a_report_made_after_as_of_does_not_count_yet():
+    s = standing(status="reported", due=date(2023, 6, 30), completed_on=None, reported_on=date(2023, 6, 28),
+                 as_of=date(2023, 6, 20))
+    assert s.category == Category.IN_PROGRESS_ON_TIME
+
+
+def test_every_category_comes_from_one_rule_table_that_ends_with_a_catch_all():
+    from dondoc.engine.lifecycle import CATEGORY_RULES
+    from dondoc.engine.rules import Always
+    outcomes = [c for c, _ in CATEGORY_RULES]
+    assert set(outcomes) == {None, *Category} and isinstance(CATEGORY_RULES[-1][1], Always)

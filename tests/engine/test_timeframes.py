@@ -235,7 +235,7 @@ def test_a_timeframe_error_is_a_value_error_that_survives_pickling() -> None:
 
 @given(st.integers(1, 12), st.integers(1900, 2100))
 def test_every_month_ends_on_its_last_day(month: int, year: int) -> None:
-    (part,) = read(f"Tháng {month}/{year}", issued_on=None).parts
+    (part,) = parse_timeframe(f"Tháng {month}/{year}", plan_year=year).parts
     assert isinstance(part, Deadline) and (part.due.year, part.due.month) == (year, month)
     assert (part.due + timedelta(days=1)).day == 1
 
@@ -277,5 +277,6 @@ def test_the_module_is_pure() -> None:
     tree = ast.parse(source)
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    imported = {i for i in imported if not i.startswith("dondoc.engine.")}  # pure siblings (tests/test_layout.py)
     assert imported <= {"__future__", "collections.abc", "dataclasses", "datetime", "re", "typing", "unicodedata"}
     assert not re.search(r"\b(?:today|now|time)\(", source)

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
@@ -21,7 +21,7 @@ BASE_URL = "http://127.0.0.1:8000"
 
 def load(engine, folder):
     with session_scope(engine) as s:
-        apply_config(s, read_config([folder]), now=LOADED_AT, calendar=WorkCalendar())
+        apply_config(s, read_config([folder]), now=LOADED_AT, calendar=WorkCalendar(CalendarDecisions()))
 
 
 def runtime(port: int, **send) -> Runtime:

@@ -49,7 +49,7 @@ def test_copied_items_are_marked_and_own_items_come_first(tmp_path, engine, smtp
     load(engine, write_config(tmp_path))
     sweep_and_send(engine, runtime(smtp_server.port), JUNE_23)
     body = text_part(smtp_server.to(FOCAL)[0])
-    assert body.index("Nhiệm vụ 1.1") < body.index("(đồng gửi để theo dõi)")
+    assert body.index("Nhiệm vụ 1.1") < body.index("(để biết)")
     assert "Nhiệm vụ 2.2" in body and "Quá hạn 23 ngày" in body
 
 
@@ -89,7 +89,7 @@ def test_the_day_after_the_deadline_the_lead_is_notified_and_the_focal_copied(tm
     assert result.overdue == 2
     health = text_part(smtp_server.to(HEALTH)[0])
     assert "2.1" in health and "Quá hạn 1 ngày" in health
-    assert "(đồng gửi để theo dõi)" in text_part(smtp_server.to(FOCAL)[0])
+    assert "(để biết)" in text_part(smtp_server.to(FOCAL)[0])
 
 
 def test_dry_run_shows_what_would_be_sent_and_writes_nothing(tmp_path, engine, smtp_server):

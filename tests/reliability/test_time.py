@@ -51,9 +51,12 @@ def test_a_deadline_on_a_holiday_counts_working_days_as_the_policy_says(tmp_path
     load(engine, write_config(tmp_path, plan=plan))
     with session_scope(engine, write=False) as s:
         occ = s.exec(select(Occurrence).join(Task).where(Task.number == "1.1")).one()
-    assert occ.due == date(2023, 9, 2) and occ.next_check_on == date(2023, 8, 25)  # -5 working days skips 1/9
+    # Art. 148.5: the time limit runs to Tuesday 5/9 (1/9, 2/9 and 4/9 are days off); -5 working days skips 1/9.
+    assert (occ.written_due, occ.due) == (date(2023, 9, 2), date(2023, 9, 5))
+    assert occ.next_check_on == date(2023, 8, 25)
     rt = runtime(2525)
-    for day, template in [("2023-09-03", "overdue"), ("2023-09-08", None), ("2023-09-11", "escalated")]:
+    for day, template in [("2023-09-05", "due_soon"), ("2023-09-06", "overdue"), ("2023-09-11", None),
+                          ("2023-09-12", "escalated")]:
         run_sweep(engine, rt, now=local(f"{day}T07:30"))
         fired = {n.template for n in notifications(engine) if n.occurrence_id == occ.id
                  and n.created_at.date() == date.fromisoformat(day)}

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
@@ -14,7 +14,7 @@ from tests.conftest import CONFIG
 from tests.factories import PLAN, write_config
 
 NOW = datetime(2023, 3, 1, 1, 0, tzinfo=UTC)
-CAL = WorkCalendar()
+CAL = WorkCalendar(CalendarDecisions())
 
 
 def load(engine, folder, now=NOW):

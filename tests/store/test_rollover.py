@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
@@ -13,7 +13,7 @@ from dondoc.store.models import Event, Occurrence, Task
 from dondoc.store.rollover import rollover_once
 from tests.factories import PLAN, write_config
 
-CAL = WorkCalendar()
+CAL = WorkCalendar(CalendarDecisions())
 LOADED = datetime(2023, 3, 1, 1, 0, tzinfo=UTC)
 TEN_YEARS = PLAN.replace("    escalation: default", "    escalation: default\n    period: {from: 2023-01-01, to: 2030-12-31}").replace(
     "timeframe: Tháng 4-5/2023", "timeframe: Định kỳ hằng năm trước ngày 10/12")
@@ -27,9 +27,10 @@ def dues(engine, number):
 def test_a_yearly_duty_of_a_ten_year_plan_rolls_over_year_by_year(tmp_path, engine):
     with session_scope(engine) as s:
         apply_config(s, read_config([write_config(tmp_path, plan=TEN_YEARS)]), now=LOADED, calendar=CAL)
-    assert dues(engine, "2.2") == [date(2023, 12, 10)]  # only within the 400-day horizon
+    # Only within the 400-day horizon; 10/12/2023 is a Sunday: the deadline runs to Monday 11/12 (art. 148.5).
+    assert dues(engine, "2.2") == [date(2023, 12, 11)]
     created = rollover_once(engine, now=datetime(2024, 2, 1, tzinfo=UTC), calendar=CAL)
-    assert created >= 1 and dues(engine, "2.2") == [date(2023, 12, 10), date(2024, 12, 10)]
+    assert created >= 1 and dues(engine, "2.2") == [date(2023, 12, 11), date(2024, 12, 10)]
     assert rollover_once(engine, now=datetime(2024, 2, 1, tzinfo=UTC), calendar=CAL) == 0
     with session_scope(engine, write=False) as s:
         assert s.exec(select(Event).where(Event.kind == "occurrence.rollover")).first() is not None

@@ -17,7 +17,7 @@ from bench.naive import naive_sweep
 from bench.store import clone, drop
 from bench.world import NOW, POLICIES
 from dondoc.store import sweep as sweep_module
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.store.db import get_engine
 from dondoc.store.sweep import Partition, sweep_once
 
@@ -71,8 +71,8 @@ def _state(url: str) -> dict:
 def test_the_sweep_leaves_what_deciding_each_row_alone_leaves(tiny, batch_size):
     ours, reference = clone(tiny, "ours"), clone(tiny, "reference")
     try:
-        result = sweep_once(get_engine(ours.url), now=NOW, calendar=WorkCalendar(), batch_size=batch_size)
-        counts = naive_sweep(get_engine(reference.url), now=NOW, calendar=WorkCalendar())
+        result = sweep_once(get_engine(ours.url), now=NOW, calendar=WorkCalendar(CalendarDecisions()), batch_size=batch_size)
+        counts = naive_sweep(get_engine(reference.url), now=NOW, calendar=WorkCalendar(CalendarDecisions()))
         got, want = _state(ours.url), _state(reference.url)
         assert result.notifications == counts["notifications"] == len(want["notifications"]) > 100
         assert result.due_soon + result.overdue + result.escalated == counts["escalated"] == len(want["events"])
@@ -86,8 +86,8 @@ def test_the_sweep_leaves_what_deciding_each_row_alone_leaves(tiny, batch_size):
 def test_partitions_together_do_the_whole_sweep_once(tiny):
     whole, parts = clone(tiny, "whole"), clone(tiny, "parts")
     try:
-        full = sweep_once(get_engine(whole.url), now=NOW, calendar=WorkCalendar(), batch_size=50)
-        split = [sweep_once(get_engine(parts.url), now=NOW, calendar=WorkCalendar(), batch_size=50,
+        full = sweep_once(get_engine(whole.url), now=NOW, calendar=WorkCalendar(CalendarDecisions()), batch_size=50)
+        split = [sweep_once(get_engine(parts.url), now=NOW, calendar=WorkCalendar(CalendarDecisions()), batch_size=50,
                             partition=Partition(i, 3)) for i in range(3)]
         assert sum(r.looked_at for r in split) == full.looked_at
         assert sum(r.notifications for r in split) == full.notifications
@@ -101,9 +101,9 @@ def test_dry_run_lists_what_the_sweep_then_queues(tiny):
     copy = clone(tiny, "dry")
     try:
         engine = get_engine(copy.url)
-        dry = sweep_once(engine, now=NOW, calendar=WorkCalendar(), batch_size=64, dry_run=True)
+        dry = sweep_once(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()), batch_size=64, dry_run=True)
         assert _state(copy.url)["notifications"] == []
-        real = sweep_once(engine, now=NOW, calendar=WorkCalendar(), batch_size=64)
+        real = sweep_once(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()), batch_size=64)
         queued = {(n.key, n.role) for n in _state(copy.url)["notifications"]}
         assert {(f"{w['occurrence_id']}:{w['step']}:{w['recipient']}", w["role"]) for w in dry.would_send} == queued
         assert (dry.looked_at, dry.notifications) == (real.looked_at, real.notifications)
@@ -116,12 +116,12 @@ def test_a_stop_between_batches_leaves_the_rest_to_the_next_sweep(tiny):
     try:
         engine = get_engine(copy.url)
         asked = []
-        first = sweep_once(engine, now=NOW, calendar=WorkCalendar(), batch_size=40,
+        first = sweep_once(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()), batch_size=40,
                            should_stop=lambda: asked.append(1) or len(asked) > 2)
-        rest = sweep_once(engine, now=NOW, calendar=WorkCalendar(), batch_size=40)
+        rest = sweep_once(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()), batch_size=40)
         assert first.looked_at == 80
         assert rest.looked_at > 0
-        assert sweep_once(engine, now=NOW, calendar=WorkCalendar()).looked_at == 0
+        assert sweep_once(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions())).looked_at == 0
     finally:
         drop(copy)
 

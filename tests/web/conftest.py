@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
@@ -38,7 +38,7 @@ PERSONAS = {"lan": ("admin", None), "hoa": ("coordinator", "cong-chuc-chinh-sach
 
 def load_examples(engine) -> None:
     with session_scope(engine) as s:
-        apply_config(s, read_config([CONFIG]), now=LOADED_AT, calendar=WorkCalendar())
+        apply_config(s, read_config([CONFIG]), now=LOADED_AT, calendar=WorkCalendar(CalendarDecisions()))
 
 
 @lru_cache(maxsize=1)
@@ -117,4 +117,4 @@ def move(engine, occurrence_id: int, *targets: str, at: datetime = NOW, by: str 
     with session_scope(engine) as s:
         occ = s.get(Occurrence, occurrence_id)
         for target in targets:
-            set_status(s, occ, target, actor=Actor("user", by), now=at, calendar=WorkCalendar())
+            set_status(s, occ, target, actor=Actor("user", by), now=at, calendar=WorkCalendar(CalendarDecisions()))

@@ -49,8 +49,9 @@ def test_the_link_opens_a_page_of_the_agencys_own_open_items(anon, loaded):
     assert "Nhiệm vụ của Công chức tài chính – kế toán" in page.text
     shown = {int(i) for i in re.findall(r'<article class="item card" id="occ-(\d+)"', page.text)}
     with session_scope(loaded, write=False) as s:
-        own = set(s.execute(select(Occurrence.id).where(Occurrence.owner_id == FINANCE)).scalars())
-    assert shown == own and len(shown) == 3
+        own = set(s.execute(select(Occurrence.id).where(Occurrence.owner_id == FINANCE,
+                                                        Occurrence.status != "waived")).scalars())
+    assert shown == own and len(shown) == 2  # the 6-month report due 10/05, before the plan's 15/05, is not owed
     assert 'name="viewport"' in page.text
 
 

@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
@@ -37,7 +37,7 @@ def hostile(engine, tmp_path):
     folder = write_config(tmp_path / "config", plan=PLAN.replace("Khám sức khỏe cho trẻ em dưới 6 tuổi",
                                                                  "'" + TITLE + "'"))
     with session_scope(engine) as s:
-        apply_config(s, read_config([folder]), now=datetime(2023, 5, 20, 1, tzinfo=UTC), calendar=WorkCalendar())
+        apply_config(s, read_config([folder]), now=datetime(2023, 5, 20, 1, tzinfo=UTC), calendar=WorkCalendar(CalendarDecisions()))
     add_personas(engine, ("lan",))
     return engine
 

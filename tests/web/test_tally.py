@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlmodel import select
 
 from dondoc.store import tally
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Category
-from dondoc.store.models import Agency, Occurrence, TallyState
+from dondoc.store.models import Agency, Occurrence, TallyState, Task
 from dondoc.store.status import Actor, set_status
 from dondoc.store.sweep import sweep_once
 from dondoc.web import dashboard_data as dd
@@ -62,8 +63,11 @@ def test_status_changes_recount_the_agency_in_the_same_transaction(loaded):
     finance_done_late(loaded)
     move(loaded, occurrence_of(loaded, COMMUNE, "1.1").id, "reported", "done", by=CULTURE)
     with session_scope(loaded) as s:
-        set_status(s, s.get(Occurrence, occurrence_of(loaded, COMMUNE, "1.2").id), "cancelled", actor=Actor("user", "lan"),
-                   now=NOW, calendar=WorkCalendar(), note="không còn phù hợp")
+        owed = s.exec(select(Occurrence).join(Task).where(Task.plan_id == COMMUNE, Task.number == "1.2",
+                                                          Occurrence.status == "not_started")
+                      .order_by(Occurrence.due)).first()  # its 10/05 check-point, before the plan's 15/05, is not owed
+        set_status(s, owed, "cancelled", actor=Actor("user", "lan"),
+                   now=NOW, calendar=WorkCalendar(CalendarDecisions()), note="không còn phù hợp")
     after = state(loaded)
     assert after.as_of == TODAY and after.generation >= before + 5
     assert_same(loaded)
@@ -78,7 +82,7 @@ def test_a_failed_status_change_leaves_the_tally_as_it_was(loaded):
     generation = state(loaded).generation
     with pytest.raises(RuntimeError), session_scope(loaded) as s:
         set_status(s, s.get(Occurrence, occ.id), "reported", actor=Actor("agency", FINANCE), now=NOW,
-                   calendar=WorkCalendar())
+                   calendar=WorkCalendar(CalendarDecisions()))
         raise RuntimeError("the request failed after the change")
     assert state(loaded).generation == generation
     assert_same(loaded)
@@ -162,7 +166,7 @@ def test_a_sweep_makes_the_cached_overview_show_the_new_escalation_levels(loaded
     cache = Overviews()
     f = dd.Filters(as_of=TODAY, plan=COMMUNE)
     before = cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW)
-    result = sweep_once(loaded, now=NOW, calendar=WorkCalendar())
+    result = sweep_once(loaded, now=NOW, calendar=WorkCalendar(CalendarDecisions()))
     assert result.escalated + result.overdue > 0
     after = cache.get(loaded, f, EVERYTHING, today=TODAY, now=NOW)
     assert after is not before

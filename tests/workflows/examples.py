@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from dondoc import clock
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
 from dondoc.store.db import get_engine, migrate, session_scope
 from dondoc.store.loader import apply_config
@@ -24,7 +24,7 @@ def example_database(url: str) -> Engine:
     engine = get_engine(url)
     migrate(engine)
     with session_scope(engine) as s:
-        apply_config(s, read_config([CONFIG]), now=LOADED_AT, calendar=WorkCalendar())
+        apply_config(s, read_config([CONFIG]), now=LOADED_AT, calendar=WorkCalendar(CalendarDecisions()))
     return engine
 
 
