@@ -29,7 +29,7 @@ from bench.common import Timer, child, emit, ratio, record, retry_if_restarted, 
 from bench.sinks import Sinks
 from bench.store import Db, clone, drop
 from bench.world import NOW
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.store.db import get_engine
 
 MAIL_SECRET = "bench-secret-bench-secret-bench-secret-00"
@@ -58,7 +58,7 @@ def cycle_main(url: str, port: int, connections: int, rate: float) -> None:
     engine, base, out = get_engine(url), rss_mb(), {}
     with Timer() as whole:
         with Timer() as t:
-            cpu, r = _cpu(), sweep_once(engine, now=NOW, calendar=WorkCalendar())
+            cpu, r = _cpu(), sweep_once(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()))
         out |= {"sweep_s": t.seconds, "sweep_cpu_s": _cpu() - cpu, "rows_due": r.looked_at,
                 "notifications": r.notifications, "sweep_rss_peak_mb": rss_mb()}
         with Timer() as t:

@@ -93,7 +93,7 @@ def run_weekly_summary(engine: Engine, rt: Runtime, *, now: datetime) -> int:
 
 def run_compiled_drafts(engine: Engine, rt: Runtime, *, now: datetime) -> int:
     """The focal agencies' compiled report drafts due today (once per deadline)."""
-    queued = queue_compiled_drafts(engine, now=now, calendar=WorkCalendar(), base_url=rt.mail.base_url,
+    queued = queue_compiled_drafts(engine, now=now, calendar=load_calendar(engine), base_url=rt.mail.base_url,
                                    secret=rt.mail.secret, days_before=rt.draft_days_before)
     log.info("compiled_drafts queued=%d", queued)
     return queued

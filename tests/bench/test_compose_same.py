@@ -18,7 +18,7 @@ from bench import common, store
 from bench.datasets import dataset
 from bench.generate import Shape
 from bench.world import NOW
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.notifications.compose import MailContext, compose_pending
 from dondoc.store.db import get_engine
 from dondoc.store.sweep import sweep_once
@@ -41,7 +41,7 @@ def workdir(tmp_path, monkeypatch):
 def _composed(db, suffix: str, *, bulk: bool, per_transaction: int) -> tuple[list[dict], list[tuple]]:
     copy = store.clone(db, suffix)
     engine = get_engine(copy.url)
-    sweep_once(engine, now=NOW, calendar=WorkCalendar())
+    sweep_once(engine, now=NOW, calendar=WorkCalendar(CalendarDecisions()))
     assert compose_pending(engine, now=NOW, mail=MAIL, bulk=bulk, per_transaction=per_transaction) > 0
     with engine.connect() as conn:
         emails = [dict(r._mapping) for r in conn.execute(text(f"SELECT {', '.join(COLUMNS)} FROM email ORDER BY id"))]

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from dondoc.config.reader import read_config
 from dondoc.config.seed import find_province, official_provinces, seed_province, standard_bodies, to_yaml
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.importer import import_plan, to_dict
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
@@ -113,7 +113,7 @@ def test_the_draft_loads_once_its_review_keys_are_removed(tmp_path, draft):
 def test_the_seeded_registry_and_the_imported_plan_load_together(tmp_path, draft, engine):
     config = write_both(tmp_path / "c", reviewed(draft))
     with session_scope(engine) as s:
-        apply_config(s, config, now=LOADED_AT, calendar=WorkCalendar())
+        apply_config(s, config, now=LOADED_AT, calendar=WorkCalendar(CalendarDecisions()))
     with session_scope(engine, write=False) as s:
         leads = set(s.exec(select(Task.lead_id).where(Task.plan_id == draft.plan.id, Task.kind == "task")))
         assert leads and leads <= DONG_NAI

@@ -10,7 +10,7 @@ import docx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.settings import Settings
 from dondoc.notifications.drafts import draft_day, queue_compiled_drafts
 from dondoc.store.db import get_engine, session_scope
@@ -20,7 +20,7 @@ from dondoc.workflows.jobs import run_compiled_drafts, run_send
 from tests.notifications.helpers import BASE_URL, SECRET, runtime
 from tests.web.conftest import load_examples
 
-CAL = WorkCalendar()
+CAL = WorkCalendar(CalendarDecisions())
 FOCAL_EMAIL_OF_COMMUNE = "chinhsach@thanhlinh.example.vn"
 DRAFT_MORNING = datetime(2023, 10, 23, 0, 45, tzinfo=UTC)  # Monday 23/10/2023, 07:45 in Vietnam
 DAY_BEFORE = datetime(2023, 10, 20, 0, 45, tzinfo=UTC)

@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dondoc.config.reader import read_config
-from dondoc.engine.calendar import WorkCalendar
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.store import implementing
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
 from tests.factories import POLICIES
 
-CAL = WorkCalendar()
+CAL = WorkCalendar(CalendarDecisions())
 LOADED = datetime(2025, 10, 6, 1, 0, tzinfo=UTC)
 
 AGENCIES = textwrap.dedent("""\
