@@ -20,6 +20,7 @@ from dondoc.config.reader import Config, plan_span, report_dates
 from dondoc.config.schema import AgencyIn, PlanIn, PolicyIn, TaskIn, parse_day_month
 from dondoc.engine.escalation import Policy as PolicyRule
 from dondoc.engine.escalation import first_check
+from dondoc.store.indicators import sync_indicators
 from dondoc.store.models import Agency, Event, Occurrence, Plan, Policy, Task
 from dondoc.engine.schedule import Period, periods
 from dondoc.engine.timeframes import Continuous, Deadline, OnEvent, Recurring, Schedule
@@ -131,7 +132,7 @@ def _plan_values(p: PlanIn, warnings: list[str]) -> dict[str, Any]:
     return dict(id=p.id, number=p.number, title=p.title, issued_by=p.issued_by, issued_on=p.issued_on,
                 focal_id=p.focal, implements=p.implements, escalation=p.escalation,
                 reporting=[r.model_dump(by_alias=True) for r in p.reporting], starts_on=starts, ends_on=ends,
-                warnings=warnings, active=True)
+                warnings=warnings, active=True, extensions_by=p.extensions_by)
 
 
 def _apply_plan(ctx: _Ctx, p: PlanIn, config: Config) -> None:
@@ -156,6 +157,7 @@ def _apply_plan(ctx: _Ctx, p: PlanIn, config: Config) -> None:
         owners = _reporters(p, rep)
         _sync_occurrences(ctx, plan, task, report_periods(plan, rep.due), owners, rule)
     _remove_missing(ctx, plan, wanted)
+    sync_indicators(ctx.session, plan.id, p)
 
 
 def schedule_to_json(schedule: Schedule) -> list[dict[str, Any]]:
@@ -258,7 +260,7 @@ def _sync_occurrences(ctx: _Ctx, plan: Plan, task: Task, wanted: list[Period], o
             occ = existing.get((owner, period.key))
             if occ is None:
                 _create_occurrence(ctx, plan, task, owner, period, rule)
-            elif occ.due != period.due and occ.status in OPEN:
+            elif occ.due != period.due and occ.status in OPEN and occ.due_as_written is None:  # extended: kept
                 ctx.event("occurrence.due_changed", before={"due": _jsonable(occ.due)}, after={"due": _jsonable(period.due)},
                           plan_id=plan.id, task_id=task.id, occurrence_id=occ.id)
                 occ.due = period.due
