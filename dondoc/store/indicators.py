@@ -63,6 +63,7 @@ def report_value(session: Session, *, agency_id: str, indicator_id: int, period:
 
 @dataclass(frozen=True)
 class Attainment:
+    indicator_id: int
     plan_id: str
     number: int
     name: str
@@ -101,7 +102,7 @@ def attainment(session: Session, *, plan_id: str | None = None, agency_id: str |
             if agency_id and a != agency_id:
                 continue
             v = latest.get((i.id, a))
-            out.append(Attainment(i.plan_id, i.number, i.name, i.unit, i.target, a, v.period if v else None,
+            out.append(Attainment(i.id, i.plan_id, i.number, i.name, i.unit, i.target, a, v.period if v else None,
                                   v.value if v else None, ratio(v.value if v else None, i.target, i.higher_is_better)))
     return out
 

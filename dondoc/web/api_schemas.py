@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, Field
 
-from dondoc.engine.lifecycle import standing
+from dondoc.engine.lifecycle import on_time_after_extension, standing
 from dondoc.store.models import Event, Occurrence, Plan, Task
 from dondoc.store.reports import OverdueItem
 from dondoc.web.actions import MAX_NOTE, MAX_URL
@@ -76,6 +76,11 @@ class OccurrenceOut(BaseModel):
     evidence_url: str
     category: Optional[str] = Field(description="one of the four report categories today (null if cancelled/waived)")
     days_overdue: int
+    due_as_written: Optional[date] = Field(None, description="the deadline as written; `due` is the effective one "
+                                                             "(later after an approved extension)")
+    extended: bool = Field(False, description="an approved extension moved the deadline")
+    on_time_after_extension: bool = Field(False, description="done on time only thanks to an extension")
+    review_comment: str = Field("", description="the reviewer's last comment (the agency's own is `note`)")
 
     @classmethod
     def of(cls, o: Occurrence, t: Task, today: date) -> "OccurrenceOut":
@@ -84,7 +89,11 @@ class OccurrenceOut(BaseModel):
                    period=o.period, due=o.due, on_event=o.on_event, status=o.status, reported_on=o.reported_on,
                    completed_on=o.completed_on, escalation_level=o.escalation_level, note=o.note,
                    evidence_url=o.evidence_url, category=str(s.category) if s.category else None,
-                   days_overdue=s.days_overdue)
+                   days_overdue=s.days_overdue, due_as_written=o.due_as_written or o.due,
+                   extended=o.due_as_written is not None, review_comment=o.review_comment,
+                   on_time_after_extension=on_time_after_extension(
+                       status=o.status, due=o.due, due_as_written=o.due_as_written, completed_on=o.completed_on,
+                       as_of=today))
 
 
 class EventOut(BaseModel):
@@ -140,9 +149,9 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="Vietnamese first, then English")
 
 
-ERROR_TEXT = {400: "Bad request", 401: "Authentication required (bearer token or session)",
+ERROR_TEXT = {400: "Bad request", 413: "File too large", 401: "Authentication required (bearer token or session)",
               403: "Missing X-CSRF-Token header (session cookie only)", 404: "Not found, or outside your scope",
-              409: "Illegal transition, or changed meanwhile"}
+              409: "Illegal transition, closed item, already decided, or changed meanwhile"}
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -2,6 +2,8 @@
 write. A test checks that every `_("...")` in the templates has an entry."""
 from __future__ import annotations
 
+from dondoc.web.i18n_conversation import CONVERSATION_EN
+
 EN: dict[str, str] = {
     # layout, login, errors
     "Theo dõi, đôn đốc thực hiện kế hoạch": "Plan tracking and follow-up",
@@ -236,3 +238,4 @@ EN: dict[str, str] = {
     "Trang sau": "Next page",
     "cơ quan": "agencies",
 }
+EN.update(CONVERSATION_EN)  # issue 16: kept in its own module
