@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from dondoc.engine.calendar import WorkCalendar
-from dondoc.engine.lifecycle import TransitionError
+from dondoc.engine.lifecycle import TransitionError, check_transition
 from dondoc.notifications import chain
 from dondoc.store.errors import MAX_NOTE, ActionError, NotFound
 from dondoc.store.models import Event, Occurrence, Plan
@@ -58,6 +58,8 @@ def agency_change(session: Session, *, agency_id: str, occurrence_id: int, targe
     if target not in AGENCY_TARGETS:
         raise TransitionError(f"Cơ quan chỉ có thể chọn {', '.join(AGENCY_TARGETS)} / agencies may only set "
                               f"{', '.join(AGENCY_TARGETS)}")
+    if not target == occ.status == "in_progress":
+        check_transition(occ.status, target)  # a closed or already reported item: 409 before any input check
     note, evidence_url = clean_note(note), clean_evidence(evidence_url)
     if not note:
         raise ActionError("Báo cáo hoàn thành cần ghi kết quả thực hiện / a completion report needs its result"

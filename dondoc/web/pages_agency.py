@@ -83,7 +83,7 @@ def _view(session, agency_id: str, today: date) -> dict:  # noqa: ANN001
     ids = [o.id for o, _, _ in rows]
     items = [dict(occ=o, task=t, plan=p, standing=standing(status=o.status, due=o.due, completed_on=o.completed_on,
                                                           as_of=today)) for o, t, p in rows]
-    return dict(items=items, evidence=files.of_occurrences(session, ids),
+    return dict(items=items, files=files.of_occurrences(session, ids),
                 extensions=_pending(session, ExtensionRequest, ids), moves=_pending(session, ReassignmentRequest, ids),
                 choices=_choices(session, agency_id, {p.id for _, _, p in rows}),
                 indicators=attainment(session, agency_id=agency_id),

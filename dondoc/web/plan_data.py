@@ -112,7 +112,7 @@ def conversation_view(session: Session, plan: Plan, occs: list[Occurrence], titl
     return dict(extensions=[dict(req=r, owner=names.get(r.agency_id, r.agency_id), **item(r.occurrence_id)) for r in ext],
                 moves=[dict(req=r, owner=names.get(r.from_agency_id, r.from_agency_id),
                             to=names.get(r.to_agency_id, r.to_agency_id), **item(r.occurrence_id)) for r in moves],
-                evidence=files.of_occurrences(session, [o.id for o in occs if o.status == "reported"]),
+                files=files.of_occurrences(session, [o.id for o in occs if o.status == "reported"]),
                 actionable=[dict(occ=o, task=titles[o.task_id], owner=names.get(o.owner_id, o.owner_id))
                             for o in open_occs],
                 agencies=sorted(names.items(), key=lambda kv: kv[1])[:2000],
