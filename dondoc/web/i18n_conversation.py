@@ -47,4 +47,5 @@ CONVERSATION_EN: dict[str, str] = {
     "Đổi cơ quan chủ trì": "Lead changed", "Đổi cơ quan chủ trì của nhiệm vụ": "Change the task's lead",
     "Đổi thời gian thực hiện": "Timeframe changed", "Đổi thời gian thực hiện của nhiệm vụ": "Change the task's timeframe",
     "đã gia hạn, hạn ghi trong kế hoạch": "extended; deadline as written",
+    "trong đó sau gia hạn": "of which after an extension", "Nhiệm vụ đã được gia hạn": "Items extended",
 }
