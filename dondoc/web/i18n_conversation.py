@@ -28,8 +28,7 @@ CONVERSATION_EN: dict[str, str] = {
     "sau gia hạn": "after an extension", "Ý kiến (nếu có)": "Note (optional)",
     "Đã ghi nhận số liệu chỉ tiêu.": "The indicator value was recorded.", "Đã gia hạn": "Extended",
     "Đã gửi đề nghị chuyển cơ quan chủ trì.": "The reassignment request was sent.",
-    "Đã gửi đề nghị gia hạn. Cơ quan xác nhận đã được thông báo.":
-        "The extension request was sent. The confirming agency was told.",
+    "Đã gửi đề nghị gia hạn đến cơ quan xác nhận.": "The extension request was sent to the confirming agency.",
     "Đã không đồng ý chuyển cơ quan chủ trì.": "Reassignment refused.", "Đã không đồng ý gia hạn.": "Extension refused.",
     "Đã làm gì, còn vướng gì…": "What was done, what is in the way…",
     "Đã thực hiện và ghi vào lịch sử.": "Done, and written to the history.",
