@@ -7,7 +7,7 @@ and sends no Referer."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Callable
+from typing import Annotated, Callable, Optional
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -142,11 +142,13 @@ def agency_update(request: Request, token: str, occurrence_id: RowId, form: Form
 
 @router.post("/r/{token}/occurrences/{occurrence_id}/evidence")
 async def agency_evidence(request: Request, token: str, occurrence_id: RowId,
-                          file: Annotated[UploadFile, File()], form: FormText = "") -> Response:
+                          file: Annotated[Optional[UploadFile], File()] = None, form: FormText = "") -> Response:
     limit = web(request).settings.max_upload_bytes
-    data = await file.read(limit + 1)
+    data = await file.read(limit + 1) if file is not None else b""
 
     def change(session, agency_id: str, ctx: WebContext) -> None:  # noqa: ANN001
+        if file is None:
+            raise ActionError("Chưa chọn tệp minh chứng / no file chosen")
         talk.agency_upload(session, agency_id=agency_id, occurrence_id=occurrence_id, data=data,
                            filename=file.filename, now=ctx.now(), settings=ctx.settings)
     return _post(request, token, form, f"occ-{occurrence_id}", "evidence", change)
