@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
+from dondoc.engine import filetypes as ft
 from dondoc.store import evidence as files
 from dondoc.store.conversation_models import Evidence, ExtensionRequest, Indicator, ReassignmentRequest
 from dondoc.store.db import session_scope
@@ -32,6 +33,8 @@ agency_router = APIRouter(prefix="/api/agency", tags=["agency"], responses=error
 router = APIRouter(prefix="/api", tags=["api"], responses=errors(401))
 RequestStatus = Annotated[Optional[Literal["pending", "approved", "refused"]], Query()]
 NOT_FOUND = "Không tìm thấy / not found"
+FILE_ANSWER = {200: {"description": "the file, as stored (its type read from its content)",
+                     "content": {t: {} for t in (ft.PDF, ft.DOCX, ft.XLSX, ft.OLE, ft.PNG, ft.JPEG)}}}
 
 
 async def read_upload(request: Request, file: UploadFile) -> bytes:
@@ -114,7 +117,7 @@ def my_evidence(request: Request, occurrence_id: RowId, agency: ApiAgency) -> li
         return [EvidenceOut.of(e) for e in files.of_occurrences(session, [occurrence_id])[occurrence_id]]
 
 
-@agency_router.get("/evidence/{evidence_id}", response_class=FileResponse, responses=errors(404))
+@agency_router.get("/evidence/{evidence_id}", response_class=FileResponse, responses={**FILE_ANSWER, **errors(404)})
 def my_evidence_file(request: Request, evidence_id: RowId, agency: ApiAgency) -> FileResponse:
     with session_scope(web(request).engine, write=False) as session:
         row = session.get(Evidence, evidence_id)
@@ -224,7 +227,7 @@ def occurrence_evidence(request: Request, occurrence_id: RowId, scope: ApiScope)
         return [EvidenceOut.of(e) for e in files.of_occurrences(session, [occurrence_id])[occurrence_id]]
 
 
-@router.get("/evidence/{evidence_id}", response_class=FileResponse, responses=errors(404))
+@router.get("/evidence/{evidence_id}", response_class=FileResponse, responses={**FILE_ANSWER, **errors(404)})
 def evidence_file(request: Request, evidence_id: RowId, scope: ApiScope) -> FileResponse:
     with session_scope(web(request).engine, write=False) as session:
         row = session.get(Evidence, evidence_id)

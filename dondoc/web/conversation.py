@@ -117,9 +117,14 @@ def coordinate(session: Session, *, user: User, scope: Scope, occurrence_id: int
     return occ
 
 
+LATEST = date(2100, 12, 31)
+
+
 def _need_date(due: date | None, occ: Occurrence | None) -> date:
     if due is None:
         raise ActionError("Cần chọn hạn mới (YYYY-MM-DD) / a new date is required")
+    if due > LATEST:
+        raise ActionError(f"Hạn mới phải trước {LATEST:%d/%m/%Y} / the new date is too far ahead")
     if occ is not None and occ.due is not None and due <= occ.due:
         raise ActionError(f"Hạn mới phải sau hạn hiện tại {occ.due:%d/%m/%Y} / the new date must be later")
     return due
