@@ -46,5 +46,6 @@ CONVERSATION_EN: dict[str, str] = {
     "Đổi cơ quan chủ trì": "Lead changed", "Đổi cơ quan chủ trì của nhiệm vụ": "Change the task's lead",
     "Đổi thời gian thực hiện": "Timeframe changed", "Đổi thời gian thực hiện của nhiệm vụ": "Change the task's timeframe",
     "đã gia hạn, hạn ghi trong kế hoạch": "extended; deadline as written",
+    "Đề nghị chờ quyết định": "Requests awaiting a decision",
     "trong đó sau gia hạn": "of which after an extension", "Nhiệm vụ đã được gia hạn": "Items extended",
 }

@@ -64,8 +64,19 @@ def plans_overview(session: Session, scope: Scope, today: date) -> list[dict]:
     tasks = dict(session.execute(select(Task.plan_id, func.count()).where(Task.removed == False)  # noqa: E712
                                  .group_by(Task.plan_id)).all())
     plans = session.execute(select(Plan).where(scope.where(Plan.id)).order_by(Plan.issued_on.desc(), Plan.id)).scalars()
+    requests = _pending_requests(session)
     return [dict(plan=p, tasks=tasks.get(p.id, 0), open=counts.get(p.id, 0), overdue=late.get(p.id, 0),
-                 waiting=waiting.get(p.id, 0), warnings=len(p.warnings)) for p in plans]
+                 waiting=waiting.get(p.id, 0), warnings=len(p.warnings), requests=requests.get(p.id, 0)) for p in plans]
+
+
+def _pending_requests(session: Session) -> dict[str, int]:
+    """Extension and reassignment requests awaiting a decision, per plan."""
+    out: dict[str, int] = defaultdict(int)
+    for model in (ExtensionRequest, ReassignmentRequest):
+        q = select(model.plan_id, func.count()).where(model.status == "pending").group_by(model.plan_id)
+        for plan_id, n in session.execute(q):
+            out[plan_id] += n
+    return out
 
 
 def _names(session: Session) -> dict[str, str]:
