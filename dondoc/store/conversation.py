@@ -17,7 +17,7 @@ from dondoc.engine.escalation import first_check
 from dondoc.engine.lifecycle import CLOSED, TransitionError
 from dondoc.store import tally
 from dondoc.store.conversation_models import PENDING, ExtensionRequest, ReassignmentRequest
-from dondoc.store.errors import ActionError, NotFound, clean_text
+from dondoc.store.errors import Conflict, NotFound, clean_text
 from dondoc.store.models import Agency, Event, Occurrence, Plan, Policy, Task
 from dondoc.store.reports import subtree
 from dondoc.store.status import Actor, StaleUpdate
@@ -63,11 +63,11 @@ def request_extension(session: Session, *, agency_id: str, occurrence_id: int, d
     occ = own_open(session, occurrence_id, agency_id)
     reason = clean_text(reason, what="Lý do gia hạn / reason", required=True)
     if occ.due is None:
-        raise ActionError("Nhiệm vụ không có hạn, không cần gia hạn / the item has no deadline to extend")
+        raise Conflict("Nhiệm vụ không có hạn, không cần gia hạn / the item has no deadline to extend")
     if due <= occ.due:
-        raise ActionError(f"Hạn mới phải sau hạn hiện tại {occ.due:%d/%m/%Y} / the new date must be after the current one")
+        raise Conflict(f"Hạn mới phải sau hạn hiện tại {occ.due:%d/%m/%Y} / the new date must be after the current one")
     if due > occ.due + MAX_EXTENSION:
-        raise ActionError("Hạn mới quá một năm sau hạn hiện tại / at most one year later")
+        raise Conflict("Hạn mới quá một năm sau hạn hiện tại / at most one year later")
     plan = session.get(Plan, occ.plan_id)
     req = ExtensionRequest(occurrence_id=occ.id, plan_id=occ.plan_id, agency_id=agency_id, confirmer_id=confirmer_of(plan),
                            due_before=occ.due, due_requested=due, reason=reason, late=local_date(now) > occ.due,
@@ -152,7 +152,7 @@ def extend(session: Session, occ: Occurrence, new_due: date, *, actor: Actor, no
 def _active_agency(session: Session, agency_id: str) -> Agency:
     agency = session.get(Agency, (agency_id or "").strip())
     if agency is None or not agency.active:
-        raise ActionError(f"Không có cơ quan '{agency_id}' trong danh sách / unknown agency")
+        raise Conflict(f"Không có cơ quan '{agency_id}' trong danh sách / unknown agency")
     return agency
 
 
@@ -162,7 +162,7 @@ def request_reassignment(session: Session, *, agency_id: str, occurrence_id: int
     reason = clean_text(reason, what="Lý do / reason", required=True)
     target = _active_agency(session, to_agency)
     if target.id == agency_id:
-        raise ActionError("Cơ quan đề nghị chuyển phải khác cơ quan hiện tại / propose another agency")
+        raise Conflict("Cơ quan đề nghị chuyển phải khác cơ quan hiện tại / propose another agency")
     req = ReassignmentRequest(occurrence_id=occ.id, plan_id=occ.plan_id, from_agency_id=agency_id,
                               to_agency_id=target.id, reason=reason, created_at=now)
     _insert_pending(session, req, "chuyển cơ quan / reassignment")
@@ -196,7 +196,7 @@ def change_owner(session: Session, occ: Occurrence, new_owner: str, *, actor: Ac
             result = session.execute(update(Occurrence).where(Occurrence.id == occ.id, Occurrence.owner_id == old,
                                                               Occurrence.status == occ.status).values(owner_id=new_owner))
     except IntegrityError:
-        raise ActionError("Cơ quan mới đã có kỳ này của nhiệm vụ / the new owner already has this period") from None
+        raise Conflict("Cơ quan mới đã có kỳ này của nhiệm vụ / the new owner already has this period") from None
     if result.rowcount != 1:
         raise StaleUpdate(f"occurrence {occ.id} changed concurrently")
     record(session, occ, "occurrence.reassigned", actor, now, before={"owner": old}, after={"owner": new_owner}, note=note)

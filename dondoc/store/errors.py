@@ -1,6 +1,8 @@
 """Errors of store operations that the edges (pages, API, CLI) turn into answers."""
 from __future__ import annotations
 
+from dondoc.engine.lifecycle import TransitionError
+
 
 class NotFound(LookupError):
     """Missing, or not yours: the same answer, so nothing leaks."""
@@ -8,6 +10,15 @@ class NotFound(LookupError):
 
 class ActionError(ValueError):
     """Bad input; the message is Vietnamese first, then English."""
+
+
+class Conflict(TransitionError):
+    """Well-formed, but refused in the item's present state (a date not after its
+    deadline, an agency not in the directory): 409, like an illegal transition."""
+
+
+class BadFile(ActionError):
+    """The file's content is none of the accepted kinds (415)."""
 
 
 MAX_NOTE = 2000

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from dondoc.engine.filetypes import ACCEPTED_VI, sniff
 from dondoc.store.conversation_models import Evidence
-from dondoc.store.errors import ActionError
+from dondoc.store.errors import ActionError, BadFile
 from dondoc.store.models import Event, Occurrence
 from dondoc.store.status import Actor
 
@@ -30,12 +30,12 @@ def safe_name(name: str | None) -> str:
 def check(data: bytes, *, max_bytes: int) -> str:
     """The media type of an acceptable file, or an ActionError saying why not."""
     if not data:
-        raise ActionError("Tệp minh chứng trống / the file is empty")
+        raise BadFile("Tệp minh chứng trống / the file is empty")
     if len(data) > max_bytes:
         raise ActionError(f"Tệp lớn quá {max_bytes // (1024 * 1024)} MB / the file is larger than the limit")
     media_type = sniff(data)
     if media_type is None:
-        raise ActionError(f"Nội dung tệp không phải {ACCEPTED_VI} (kiểm tra theo nội dung, không theo tên) "
+        raise BadFile(f"Nội dung tệp không phải {ACCEPTED_VI} (kiểm tra theo nội dung, không theo tên) "
                           "/ the file's content is not an accepted type (PDF, Word, Excel, PNG, JPEG)")
     return media_type
 

@@ -12,7 +12,8 @@ from dondoc.store.models import Occurrence, Task
 from dondoc.web.actions import agency_change
 from dondoc.web.api import api_errors, status_filter
 from dondoc.web.api_auth import ApiAgency
-from dondoc.web.api_schemas import OccurrenceOut, StatusChangeIn, errors
+from dondoc.web.api_conversation_schemas import AgencyStatusIn
+from dondoc.web.api_schemas import OccurrenceOut, errors
 from dondoc.web.conversation import mailer_for
 from dondoc.web.deps import web
 from dondoc.web.params import RowId, StatusFilter
@@ -46,7 +47,7 @@ def my_occurrence(request: Request, occurrence_id: RowId, agency: ApiAgency) -> 
 
 
 @router.post("/occurrences/{occurrence_id}/status", response_model=OccurrenceOut, responses=errors(400, 404, 409))
-def report(request: Request, occurrence_id: RowId, body: StatusChangeIn, agency: ApiAgency) -> OccurrenceOut:
+def report(request: Request, occurrence_id: RowId, body: AgencyStatusIn, agency: ApiAgency) -> OccurrenceOut:
     """in_progress or reported (done, awaiting the focal agency's confirmation), with a note (for a completion: its
     result); the focal agency is emailed (at most once per item in the coalescing window)."""
     ctx = web(request)

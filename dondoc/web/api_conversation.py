@@ -24,7 +24,7 @@ from dondoc.web.api_auth import ApiAgency, ApiScope, ApiUser
 from dondoc.web.api_conversation_schemas import (AttainmentOut, CoordinatorActionIn, DecisionIn, EvidenceOut,
                                                  ExtensionRequestIn, ExtensionRequestOut, HistoryOut,
                                                  IndicatorValueIn, ReassignmentRequestIn, ReassignmentRequestOut,
-                                                 ReviewIn)
+                                                 RefusalIn, ReviewIn)
 from dondoc.web.api_schemas import OccurrenceOut, errors
 from dondoc.web.deps import web
 from dondoc.web.params import RowId, Text
@@ -91,7 +91,7 @@ def ask_reassignment(request: Request, occurrence_id: RowId, body: ReassignmentR
 
 
 @agency_router.post("/occurrences/{occurrence_id}/evidence", status_code=201, response_model=EvidenceOut,
-                    responses=errors(400, 404, 409, 413))
+                    responses=errors(400, 404, 409, 413, 415))
 async def add_evidence(request: Request, occurrence_id: RowId, agency: ApiAgency,
                        file: Annotated[UploadFile, File(description="PDF, Word, Excel, PNG or JPEG")]) -> EvidenceOut:
     """Attach a file; its type is read from its content, not its name."""
@@ -168,7 +168,7 @@ def extension_requests(request: Request, scope: ApiScope, status: RequestStatus 
         return [ExtensionRequestOut.of(r) for r in session.execute(q).scalars()]
 
 
-def _decide_extension(request: Request, request_id: int, body: DecisionIn, user, scope, approve: bool):  # noqa: ANN001, ANN202
+def _decide_extension(request: Request, request_id: int, body: DecisionIn | RefusalIn, user, scope, approve: bool):  # noqa: ANN001, ANN202
     ctx = web(request)
     with api_errors(), session_scope(ctx.engine) as session:
         req = talk.decide_extension(session, user=user, scope=scope, request_id=request_id, approve=approve,
@@ -186,7 +186,7 @@ def approve_extension(request: Request, request_id: RowId, body: DecisionIn, use
 
 @router.post("/extension-requests/{request_id}/refuse", response_model=ExtensionRequestOut,
              responses=errors(400, 403, 404, 409))
-def refuse_extension(request: Request, request_id: RowId, body: DecisionIn, user: ApiUser,
+def refuse_extension(request: Request, request_id: RowId, body: RefusalIn, user: ApiUser,
                      scope: ApiScope) -> ExtensionRequestOut:
     """Refuse, with a note (required); both sides are emailed."""
     return _decide_extension(request, request_id, body, user, scope, False)
@@ -200,17 +200,27 @@ def reassignment_requests(request: Request, scope: ApiScope, status: RequestStat
         return [ReassignmentRequestOut.of(r) for r in session.execute(q).scalars()]
 
 
-@router.post("/reassignment-requests/{request_id}/{decision}", response_model=ReassignmentRequestOut,
-             responses=errors(400, 403, 404, 409))
-def decide_reassignment(request: Request, request_id: RowId, decision: Literal["approve", "refuse"], body: DecisionIn,
-                        user: ApiUser, scope: ApiScope) -> ReassignmentRequestOut:
-    """The coordinator approves (the owner changes) or refuses (a note is required)."""
+def _decide_reassignment(request: Request, request_id: int, approve: bool, note: str, user, scope):  # noqa: ANN001, ANN202
     ctx = web(request)
     with api_errors(), session_scope(ctx.engine) as session:
-        req = talk.decide_reassignment(session, user=user, scope=scope, request_id=request_id,
-                                       approve=decision == "approve", note=body.note, now=ctx.now(),
-                                       mailer=talk.mailer_for(ctx.settings))
+        req = talk.decide_reassignment(session, user=user, scope=scope, request_id=request_id, approve=approve,
+                                       note=note, now=ctx.now(), mailer=talk.mailer_for(ctx.settings))
         return ReassignmentRequestOut.of(req)
+
+
+@router.post("/reassignment-requests/{request_id}/approve", response_model=ReassignmentRequestOut,
+             responses=errors(403, 404, 409))
+def approve_reassignment(request: Request, request_id: RowId, body: DecisionIn, user: ApiUser,
+                         scope: ApiScope) -> ReassignmentRequestOut:
+    """The coordinator approves: the owner changes, the tally, reminders and pages follow."""
+    return _decide_reassignment(request, request_id, True, body.note, user, scope)
+
+
+@router.post("/reassignment-requests/{request_id}/refuse", response_model=ReassignmentRequestOut,
+             responses=errors(403, 404, 409))
+def refuse_reassignment(request: Request, request_id: RowId, body: RefusalIn, user: ApiUser,
+                        scope: ApiScope) -> ReassignmentRequestOut:
+    return _decide_reassignment(request, request_id, False, body.note, user, scope)
 
 
 def _in_scope(session, occurrence_id: int, scope) -> Occurrence:  # noqa: ANN001
@@ -244,8 +254,9 @@ def coordinator_action(request: Request, occurrence_id: RowId, body: Coordinator
     ctx = web(request)
     with api_errors(), session_scope(ctx.engine) as session:
         occ = talk.coordinate(session, user=user, scope=scope, occurrence_id=occurrence_id, action=body.action,
-                              reason=body.reason, now=ctx.now(), mailer=talk.mailer_for(ctx.settings), due=body.due,
-                              lead=body.lead, timeframe=body.timeframe)
+                              reason=body.reason, now=ctx.now(), mailer=talk.mailer_for(ctx.settings),
+                              due=getattr(body, "due", None), lead=getattr(body, "lead", ""),
+                              timeframe=getattr(body, "timeframe", ""))
         return OccurrenceOut.of(occ, session.get(Task, occ.task_id), ctx.today())
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, Field
 
@@ -12,15 +12,26 @@ from dondoc.store.indicators import Attainment
 from dondoc.web.params import NO_NUL, IsoDate
 
 Note = Field("", max_length=MAX_NOTE, pattern=NO_NUL)
+# at least one character that is not space to Python's str.strip() (which also strips \x1c-\x1f and \x85)
+NON_BLANK = r"^[^\x00]*[^\s\x00\x1c-\x1f\x85][^\x00]*$"
+PERIOD = r"^[0-9]{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$"
+
+
+def required_text(description: str, limit: int = MAX_NOTE):  # noqa: ANN201
+    return Field(min_length=1, max_length=limit, pattern=NON_BLANK, description=description)
 
 
 class ExtensionRequestIn(BaseModel):
     due: IsoDate = Field(description="the new date asked for, YYYY-MM-DD")
-    reason: str = Field(max_length=MAX_NOTE, pattern=NO_NUL, description="required")
+    reason: str = required_text("why more time is needed")
 
 
 class DecisionIn(BaseModel):
-    note: str = Field("", max_length=MAX_NOTE, pattern=NO_NUL, description="required to refuse")
+    note: str = Field("", max_length=MAX_NOTE, pattern=NO_NUL, description="optional")
+
+
+class RefusalIn(BaseModel):
+    note: str = required_text("why the request is refused")
 
 
 class ExtensionRequestOut(BaseModel):
@@ -48,7 +59,7 @@ class ExtensionRequestOut(BaseModel):
 
 class ReassignmentRequestIn(BaseModel):
     to: str = Field(max_length=120, pattern=NO_NUL, description="the agency id proposed as owner")
-    reason: str = Field(max_length=MAX_NOTE, pattern=NO_NUL, description="required")
+    reason: str = required_text("why the task is another agency's")
 
 
 class ReassignmentRequestOut(BaseModel):
@@ -88,7 +99,7 @@ class EvidenceOut(BaseModel):
 
 
 class IndicatorValueIn(BaseModel):
-    period: str = Field(max_length=20, pattern=NO_NUL, description="2023, 2023-H1, 2023-Q1 or 2023-06")
+    period: str = Field(pattern=PERIOD, description="2023, 2023-H1, 2023-Q1 or 2023-06")
     value: float = Field(allow_inf_nan=False, ge=-1e12, le=1e12)
     note: str = Note
 
@@ -111,17 +122,51 @@ class AttainmentOut(BaseModel):
                    period=a.period, value=a.value, attainment=a.ratio)
 
 
-class CoordinatorActionIn(BaseModel):
-    action: Literal["waive", "cancel", "extend", "lead", "timeframe", "resend_link"]
-    reason: str = Field(max_length=MAX_NOTE, pattern=NO_NUL, description="required")
-    due: Optional[IsoDate] = Field(None, description="extend, timeframe: the new date")
-    lead: str = Field("", max_length=120, pattern=NO_NUL, description="lead: the new lead agency id")
-    timeframe: str = Field("", max_length=300, pattern=NO_NUL, description="timeframe: the phrase as written")
+class PlainActionIn(BaseModel):
+    action: Literal["waive", "cancel", "resend_link"]
+    reason: str = required_text("why (written to the Event)")
 
 
-class ReviewIn(BaseModel):
-    action: Literal["confirm", "send_back"]
-    comment: str = Field("", max_length=MAX_NOTE, pattern=NO_NUL, description="required to send back")
+class ExtendIn(BaseModel):
+    action: Literal["extend"]
+    reason: str = required_text("why (written to the Event)")
+    due: IsoDate = Field(description="the new effective deadline")
+
+
+class LeadIn(BaseModel):
+    action: Literal["lead"]
+    reason: str = required_text("why (written to the Event)")
+    lead: str = Field(min_length=1, max_length=120, pattern=NO_NUL, description="the task's new lead agency id")
+
+
+class TimeframeIn(BaseModel):
+    action: Literal["timeframe"]
+    reason: str = required_text("why (written to the Event)")
+    due: IsoDate = Field(description="the task's new written deadline")
+    timeframe: str = Field("", max_length=300, pattern=NO_NUL, description="the phrase as written")
+
+
+CoordinatorActionIn = Annotated[Union[PlainActionIn, ExtendIn, LeadIn, TimeframeIn], Field(discriminator="action")]
+
+
+class ConfirmIn(BaseModel):
+    action: Literal["confirm"]
+    comment: str = Field("", max_length=MAX_NOTE, pattern=NO_NUL, description="optional")
+
+
+class SendBackIn(BaseModel):
+    action: Literal["send_back"]
+    comment: str = required_text("what is missing (emailed to the agency)")
+
+
+ReviewIn = Annotated[Union[ConfirmIn, SendBackIn], Field(discriminator="action")]
+
+
+class AgencyStatusIn(BaseModel):
+    status: str = Field(max_length=20, pattern=NO_NUL, description="in_progress or reported (done, to be confirmed)")
+    note: str = required_text("progress, or for a completion its result")
+    evidence_url: str = Field("", max_length=500, pattern=r"^([hH][tT][tT][pP][sS]?://[^\s\x1c-\x1f\x00]*)?$",
+                              description="an http(s) link")
 
 
 class HistoryOut(BaseModel):

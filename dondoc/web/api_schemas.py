@@ -149,7 +149,7 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="Vietnamese first, then English")
 
 
-ERROR_TEXT = {400: "Bad request", 413: "File too large", 401: "Authentication required (bearer token or session)",
+ERROR_TEXT = {400: "Bad request", 413: "File too large", 415: "The file's content is not an accepted type", 401: "Authentication required (bearer token or session)",
               403: "Missing X-CSRF-Token header (session cookie only)", 404: "Not found, or outside your scope",
               409: "Illegal transition, closed item, already decided, or changed meanwhile"}
 

@@ -18,7 +18,7 @@ from dondoc.settings import Settings
 from dondoc.store import conversation as conv
 from dondoc.store import evidence as files
 from dondoc.store.conversation_models import Evidence, ExtensionRequest, ReassignmentRequest
-from dondoc.store.errors import ActionError, NotFound, clean_text
+from dondoc.store.errors import ActionError, Conflict, NotFound, clean_text
 from dondoc.store.models import Occurrence, Task
 from dondoc.store.status import Actor, set_status
 from dondoc.web.models import User
@@ -122,9 +122,9 @@ LATEST = date(2100, 12, 31)
 
 def _need_date(due: date | None, occ: Occurrence | None) -> date:
     if due is None:
-        raise ActionError("Cần chọn hạn mới (YYYY-MM-DD) / a new date is required")
+        raise Conflict("Cần chọn hạn mới (YYYY-MM-DD) / a new date is required")
     if due > LATEST:
-        raise ActionError(f"Hạn mới phải trước {LATEST:%d/%m/%Y} / the new date is too far ahead")
+        raise Conflict(f"Hạn mới phải trước {LATEST:%d/%m/%Y} / the new date is too far ahead")
     if occ is not None and occ.due is not None and due <= occ.due:
-        raise ActionError(f"Hạn mới phải sau hạn hiện tại {occ.due:%d/%m/%Y} / the new date must be later")
+        raise Conflict(f"Hạn mới phải sau hạn hiện tại {occ.due:%d/%m/%Y} / the new date must be later")
     return due

@@ -73,8 +73,8 @@ def test_an_extension_of_a_closed_item_is_a_conflict(anon, loaded):
 def test_a_second_pending_request_and_a_date_not_later_are_refused(anon, loaded):
     occ = occurrence_of(loaded, COMMUNE, "3.2.1")
     early = ask(anon, occ.id, due=occ.due.isoformat())
-    assert early.status_code == 400 and "sau hạn hiện tại" in early.json()["detail"]
-    assert ask(anon, occ.id, reason="  ").status_code == 400
+    assert early.status_code == 409 and "sau hạn hiện tại" in early.json()["detail"]
+    assert ask(anon, occ.id, reason="  ").status_code == 422
     assert ask(anon, occ.id).status_code == 201
     assert ask(anon, occ.id, due="2023-07-15").status_code == 409
 
@@ -107,7 +107,7 @@ def test_refusing_needs_a_note_and_leaves_the_deadline(anon, loaded, token_for):
     occ = occurrence_of(loaded, COMMUNE, "3.2.1")
     req = ask(anon, occ.id).json()
     url = f"/api/extension-requests/{req['id']}/refuse"
-    assert anon.post(url, headers=token_for("hoa"), json={"note": ""}).status_code == 400
+    assert anon.post(url, headers=token_for("hoa"), json={"note": " "}).status_code == 422
     response = anon.post(url, headers=token_for("hoa"), json={"note": "Không có căn cứ"})
     assert response.status_code == 200 and response.json()["status"] == "refused"
     got = anon.get(f"/api/occurrences/{occ.id}", headers=token_for("hoa")).json()
@@ -162,7 +162,7 @@ def test_a_file_that_is_not_what_its_name_says_is_refused(anon, loaded, name, da
     occ = occurrence_of(loaded, COMMUNE, "3.2.1")
     response = anon.post(f"/api/agency/occurrences/{occ.id}/evidence", headers=agency_bearer(FINANCE),
                          files={"file": (name, data, "application/pdf")})
-    assert response.status_code == 400
+    assert response.status_code == 415
     with session_scope(loaded, write=False) as s:
         assert s.execute(select(func.count(Evidence.id))).scalar() == 0
 
@@ -198,7 +198,7 @@ def test_a_send_back_keeps_the_agencys_note_and_emails_the_comment_with_its_link
     anon.post(f"/api/agency/occurrences/{occ.id}/status", headers=agency_bearer(FINANCE),
               json={"status": "reported", "note": "Đã bố trí kinh phí"})
     assert anon.post(f"/api/occurrences/{occ.id}/review", headers=token_for("hoa"),
-                     json={"action": "send_back"}).status_code == 400
+                     json={"action": "send_back"}).status_code == 422
     response = anon.post(f"/api/occurrences/{occ.id}/review", headers=token_for("hoa"),
                          json={"action": "send_back", "comment": "Thiếu quyết định phân bổ"})
     body = response.json()
@@ -212,7 +212,7 @@ def test_a_send_back_keeps_the_agencys_note_and_emails_the_comment_with_its_link
 def test_a_reassignment_approved_moves_the_item_and_its_counts(anon, loaded, token_for):
     occ = occurrence_of(loaded, COMMUNE, "3.2.1")
     url = f"/api/agency/occurrences/{occ.id}/reassignment-requests"
-    assert anon.post(url, headers=agency_bearer(FINANCE), json={"to": "khong-co", "reason": "x"}).status_code == 400
+    assert anon.post(url, headers=agency_bearer(FINANCE), json={"to": "khong-co", "reason": "x"}).status_code == 409
     req = anon.post(url, headers=agency_bearer(FINANCE), json={"to": HEALTH, "reason": "Việc của trạm y tế"})
     assert req.status_code == 201 and req.json()["status"] == "pending"
     listed = anon.get("/api/reassignment-requests?status=pending", headers=token_for("hoa")).json()
@@ -229,7 +229,8 @@ def test_a_reassignment_approved_moves_the_item_and_its_counts(anon, loaded, tok
 def test_coordinator_actions_need_a_reason_and_write_an_event(anon, loaded, token_for):
     occ = occurrence_of(loaded, COMMUNE, "3.2.1")
     url = f"/api/occurrences/{occ.id}/actions"
-    assert anon.post(url, headers=token_for("hoa"), json={"action": "waive", "reason": ""}).status_code == 400
+    assert anon.post(url, headers=token_for("hoa"), json={"action": "waive", "reason": ""}).status_code == 422
+    assert anon.post(url, headers=token_for("hoa"), json={"action": "extend", "reason": "r"}).status_code == 422
     extended = anon.post(url, headers=token_for("hoa"), json={"action": "extend", "reason": "Chỉ đạo của UBND",
                                                               "due": "2023-07-31"})
     assert extended.status_code == 200 and extended.json()["due"] == "2023-07-31"
@@ -259,7 +260,7 @@ def test_indicators_are_assigned_reported_per_period_and_shown_against_targets(a
     mine = anon.get("/api/agency/indicators", headers=agency_bearer(FINANCE)).json()
     assert [(i["number"], i["target"]) for i in mine] == [(1, 100.0)]
     url = f"/api/agency/indicators/{mine[0]['indicator_id']}/values"
-    assert anon.post(url, headers=agency_bearer(FINANCE), json={"period": "nửa năm", "value": 1}).status_code == 400
+    assert anon.post(url, headers=agency_bearer(FINANCE), json={"period": "nửa năm", "value": 1}).status_code == 422
     assert anon.post(url, headers=agency_bearer(HEALTH), json={"period": "2023-H1", "value": 1}).status_code == 404
     reported = anon.post(url, headers=agency_bearer(FINANCE), json={"period": "2023-H1", "value": 92.5})
     assert reported.status_code == 201 and reported.json()["attainment"] == pytest.approx(0.925)
