@@ -110,11 +110,14 @@ def _own(session, occurrence_id: int, agency: str) -> Occurrence:  # noqa: ANN00
     return occ
 
 
-@agency_router.get("/occurrences/{occurrence_id}/evidence", response_model=list[EvidenceOut], responses=errors(404))
-def my_evidence(request: Request, occurrence_id: RowId, agency: ApiAgency) -> list[EvidenceOut]:
+@agency_router.get("/evidence", response_model=list[EvidenceOut], responses=errors(404))
+def my_evidence(request: Request, agency: ApiAgency,
+                occurrence: Annotated[int, Query(ge=1, le=2**31 - 1)]) -> list[EvidenceOut]:
+    """The files attached to one of the agency's items (a GET beside the upload's POST path would answer
+    OPTIONS with half its methods)."""
     with session_scope(web(request).engine, write=False) as session:
-        _own(session, occurrence_id, agency)
-        return [EvidenceOut.of(e) for e in files.of_occurrences(session, [occurrence_id])[occurrence_id]]
+        _own(session, occurrence, agency)
+        return [EvidenceOut.of(e) for e in files.of_occurrences(session, [occurrence])[occurrence]]
 
 
 @agency_router.get("/evidence/{evidence_id}", response_class=FileResponse, responses={**FILE_ANSWER, **errors(404)})
@@ -209,7 +212,7 @@ def _decide_reassignment(request: Request, request_id: int, approve: bool, note:
 
 
 @router.post("/reassignment-requests/{request_id}/approve", response_model=ReassignmentRequestOut,
-             responses=errors(403, 404, 409))
+             responses=errors(400, 403, 404, 409))
 def approve_reassignment(request: Request, request_id: RowId, body: DecisionIn, user: ApiUser,
                          scope: ApiScope) -> ReassignmentRequestOut:
     """The coordinator approves: the owner changes, the tally, reminders and pages follow."""
@@ -217,7 +220,7 @@ def approve_reassignment(request: Request, request_id: RowId, body: DecisionIn, 
 
 
 @router.post("/reassignment-requests/{request_id}/refuse", response_model=ReassignmentRequestOut,
-             responses=errors(403, 404, 409))
+             responses=errors(400, 403, 404, 409))
 def refuse_reassignment(request: Request, request_id: RowId, body: RefusalIn, user: ApiUser,
                         scope: ApiScope) -> ReassignmentRequestOut:
     return _decide_reassignment(request, request_id, False, body.note, user, scope)

@@ -4,12 +4,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from dondoc.store.conversation_models import Evidence, ExtensionRequest, ReassignmentRequest
 from dondoc.store.errors import MAX_NOTE
 from dondoc.store.indicators import Attainment
-from dondoc.web.params import NO_NUL, IsoDate
+from dondoc.web.params import NO_NUL, iso_date
+
+
+def _json_date(value: object) -> object:
+    """A date in a JSON body is a "YYYY-MM-DD" string, never a number (pydantic would read 0 as 1970-01-01)."""
+    if not isinstance(value, str):
+        raise ValueError("cần chuỗi YYYY-MM-DD / expected a YYYY-MM-DD string")
+    return iso_date(value)
+
+
+IsoDate = Annotated[date, BeforeValidator(_json_date)]
 
 Note = Field("", max_length=MAX_NOTE, pattern=NO_NUL)
 # at least one character that is not space to Python's str.strip() (which also strips \x1c-\x1f and \x85)

@@ -59,7 +59,7 @@ def test_an_agency_asks_for_an_extension_after_the_deadline_and_it_is_marked_lat
 def test_another_agencys_token_cannot_ask_for_an_extension_of_an_item_not_its_own(anon, loaded):
     occ = occurrence_of(loaded, COMMUNE, "3.2.1")
     assert ask(anon, occ.id, agency=HEALTH).status_code == 404
-    assert anon.get(f"/api/agency/occurrences/{occ.id}/evidence", headers=agency_bearer(HEALTH)).status_code == 404
+    assert anon.get(f"/api/agency/evidence?occurrence={occ.id}", headers=agency_bearer(HEALTH)).status_code == 404
     assert emails(loaded) == []
 
 
@@ -147,6 +147,8 @@ def test_evidence_is_stored_by_its_hash_listed_and_served_only_to_who_may_see_it
     assert again.json()["id"] == body["id"]
     listed = anon.get(f"/api/occurrences/{occ.id}/evidence", headers=token_for("hoa")).json()
     assert [e["id"] for e in listed] == [body["id"]]
+    mine = anon.get(f"/api/agency/evidence?occurrence={occ.id}", headers=agency_bearer(FINANCE)).json()
+    assert [e["sha256"] for e in mine] == [body["sha256"]]
     got = anon.get(f"/api/evidence/{body['id']}", headers=token_for("hoa"))
     assert got.status_code == 200 and got.content == PDF and got.headers["content-type"] == "application/pdf"
     assert "attachment" in got.headers["content-disposition"]
@@ -231,6 +233,7 @@ def test_coordinator_actions_need_a_reason_and_write_an_event(anon, loaded, toke
     url = f"/api/occurrences/{occ.id}/actions"
     assert anon.post(url, headers=token_for("hoa"), json={"action": "waive", "reason": ""}).status_code == 422
     assert anon.post(url, headers=token_for("hoa"), json={"action": "extend", "reason": "r"}).status_code == 422
+    assert anon.post(url, headers=token_for("hoa"), json={"action": "extend", "reason": "r", "due": 0}).status_code == 422
     extended = anon.post(url, headers=token_for("hoa"), json={"action": "extend", "reason": "Chỉ đạo của UBND",
                                                               "due": "2023-07-31"})
     assert extended.status_code == 200 and extended.json()["due"] == "2023-07-31"
