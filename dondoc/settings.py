@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     send_interval_s: int = 60
     timezone: str = "Asia/Ho_Chi_Minh"
 
+    # conversation along the chain (evidence files, coalesced link-holder emails)
+    files_dir: Path = Path("var/files")
+    max_upload_bytes: int = 10 * 1024 * 1024
+    link_mail_window_minutes: int = 60  # at most one email per item and recipient in this window
+
     @model_validator(mode="after")
     def _no_placeholder_secret_in_production(self) -> "Settings":
         if self.env == "production" and self.secret_key.get_secret_value() in (DEV_SECRET, ""):

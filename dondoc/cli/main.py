@@ -193,6 +193,7 @@ def register() -> None:
     """Attach the commands that live in other modules."""
     from dondoc.cli import compile, ops  # noqa: F401  (register their commands)
     from dondoc.cli.agencies import agencies_app
+    from dondoc.cli.conversation import extension_app
     from dondoc.cli.importing import import_plan_command
     from dondoc.cli.prefect import prefect_app
     from dondoc.cli.users import web_app
@@ -201,3 +202,4 @@ def register() -> None:
     app.add_typer(web_app)
     app.add_typer(prefect_app, name="prefect")
     app.add_typer(agencies_app, name="agencies")
+    app.add_typer(extension_app, name="extension")

@@ -97,6 +97,9 @@ def _check_plan(config: Config, loc: Located, agencies: set[str], policies: set[
         for j, s in enumerate(task.support):
             problems += _ref(loc, ("tasks", i, "support", j), "tasks.support", s, agencies)
         problems += _check_timeframe(config, loc, i)
+    for i, ind in enumerate(plan.indicators):  # issue 16
+        problems += [q for j, a in enumerate(ind.agencies)
+                     for q in _ref(loc, ("indicators", i, "agencies", j), "indicators.agencies", a, agencies)]
     return problems
 
 

@@ -153,6 +153,18 @@ class TaskIn(Strict):
     source: str = ""
 
 
+class IndicatorIn(Strict):
+    """Chỉ tiêu (issue 16): `agencies` as the plan assigns it; when empty, the
+    leads of the tasks that name the indicator's number."""
+
+    number: int = Field(ge=1, le=10_000)
+    name: str = Field(min_length=1)
+    unit: str = ""
+    target: float | None = None
+    higher_is_better: bool = True
+    agencies: list[str] = []
+
+
 class PlanIn(Strict):
     id: str = Field(pattern=SLUG, max_length=120)
     number: str
@@ -169,6 +181,8 @@ class PlanIn(Strict):
     place: str | None = None
     tasks: list[TaskIn] = []
     implementing_plans: ImplementingPlans = []  # see dondoc.config.implementing
+    indicators: list[IndicatorIn] = []  # issue 16
+    extensions_by: Literal["focal", "issuer"] = "focal"  # who confirms extension requests (issue 16)
 
     def span(self) -> tuple[date, date]:
         """The plan's period, else the calendar year it was issued in."""

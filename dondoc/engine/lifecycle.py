@@ -149,3 +149,19 @@ def completion_date(*, reported_on: date | None, confirmed_on: date) -> date:
     """On time is judged on the day the agency reported completion, not the
     day the focal agency got round to confirming it."""
     return reported_on or confirmed_on
+
+
+# --- Extensions (issue 16, conversation): "completed on time after an extension" is counted apart,
+# inside "Hoàn thành đúng hạn". The SQL twin is dondoc.store.tally.done_on_time_extended.
+DONE_ON_TIME_EXTENDED_VI = "Hoàn thành đúng hạn sau gia hạn"
+
+
+def on_time_after_extension(*, status: str, due: date | None, due_as_written: date | None,
+                            completed_on: date | None, as_of: date) -> bool:
+    """Done on time only because an approved extension moved the deadline
+    past the written one (`due_as_written` is None for an item never extended)."""
+    if status != Status.DONE or completed_on is None or completed_on > as_of:
+        return False
+    if due_as_written is None or due is None:
+        return False
+    return due_as_written < completed_on <= due

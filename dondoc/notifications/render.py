@@ -18,7 +18,8 @@ from dondoc.engine.calendar import format_vi, weekday_vi
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANGUAGES = ("vi", "en")
-KINDS = ("due_soon", "overdue", "escalated", "digest", "weekly_summary", "reported", "compiled_draft")
+KINDS = ("due_soon", "overdue", "escalated", "digest", "weekly_summary", "reported", "compiled_draft",
+         "extension", "reassignment", "sent_back", "link")  # the last four: dondoc.notifications.chain
 _WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

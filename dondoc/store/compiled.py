@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import and_, not_, select
 from sqlmodel import Session
 
-from dondoc.engine.lifecycle import CATEGORY_VI, STATUS_VI, Category, Status, standing
+from dondoc.engine.lifecycle import CATEGORY_VI, STATUS_VI, Category, Status, standing_of
 from dondoc.store.models import Agency, Occurrence, Plan, Task
 from dondoc.store.reports import OverdueItem, overdue, status_as_of
 from dondoc.store.tally import EXCLUDED, count_if, done_by, done_late, overdue_on
@@ -125,7 +125,7 @@ def agency_counts(session: Session, plan_id: str, as_of: date, period: str | Non
 
 
 def _row(occ: Occurrence, task: Task, owner: str, as_of: date) -> Row:
-    s = standing(status=occ.status, due=occ.due, completed_on=occ.completed_on, as_of=as_of)
+    s = standing_of(occ, as_of)
     shown = status_as_of(occ, as_of) if s.category is not None and s.category not in (
         Category.DONE_ON_TIME, Category.DONE_LATE) else occ.status
     return Row(task=task.number, title=task.title, kind=task.kind, period=occ.period, owner_id=occ.owner_id,

@@ -25,6 +25,7 @@ from dondoc.engine.schedule import Period
 from dondoc.engine.timeframes import Schedule
 from dondoc.store import implementing, tally
 from dondoc.store.calendar_days import calendar_of, save_decisions
+from dondoc.store.indicators import sync_indicators
 from dondoc.store.models import Agency, Event, Occurrence, Plan, Policy, Task
 from dondoc.store.obligations import (effective_due, new_occurrence, policy_rule, report_obligation,
                                       schedule_from_json, task_obligation, waived_event)
@@ -141,7 +142,7 @@ def _plan_values(p: PlanIn, warnings: list[str]) -> dict[str, Any]:
                 focal_id=p.focal, implements=p.implements, escalation=p.escalation,
                 reporting=[r.model_dump(by_alias=True, exclude_none=True) for r in p.reporting],
                 deadline_on_day_off=p.deadline_on_day_off, starts_on=starts, ends_on=ends,
-                warnings=warnings, active=True)
+                warnings=warnings, active=True, extensions_by=p.extensions_by)
 
 
 def _apply_plan(ctx: _Ctx, p: PlanIn, config: Config) -> None:
@@ -166,6 +167,7 @@ def _apply_plan(ctx: _Ctx, p: PlanIn, config: Config) -> None:
         _sync_occurrences(ctx, plan, task, found, owners, rule)
     wanted |= implementing.sync(ctx, plan, p, rule)  # obligations to issue implementing plans (KH.<agency>)
     _remove_missing(ctx, plan, wanted)
+    sync_indicators(ctx.session, plan.id, p)
 
 
 def schedule_to_json(schedule: Schedule) -> list[dict[str, Any]]:
@@ -225,7 +227,7 @@ def _sync_occurrences(ctx: _Ctx, plan: Plan, task: Task, wanted: list[Period], o
             occ = existing.get((owner, period.key))
             if occ is None:
                 _create_occurrence(ctx, plan, task, owner, period, rule)
-            elif occ.status in OPEN:
+            elif occ.status in OPEN and occ.due_as_written is None:  # an extended deadline is kept
                 _update_due(ctx, occ, period, rule)
     for key, occ in existing.items():
         if key not in keep and occ.status in OPEN and not _beyond_horizon(occ, horizon):

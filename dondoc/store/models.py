@@ -49,6 +49,7 @@ class Plan(SQLModel, table=True):
     source: str = ""
     warnings: list[str] = _json()
     active: bool = True
+    extensions_by: str = Field(default="focal", max_length=10)  # who confirms extensions: focal | issuer (0007)
 
 
 class Task(SQLModel, table=True):
@@ -100,6 +101,11 @@ class Occurrence(SQLModel, table=True):
     next_check_on: Optional[date] = None
     note: str = ""
     evidence_url: str = ""
+    # conversation (migration 0007): the deadline as written before an approved
+    # extension (None: never extended, `due` is the written one), and the
+    # reviewer's comment kept apart from the agency's own note
+    due_as_written: Optional[date] = None
+    review_comment: str = ""
 
 
 class Event(SQLModel, table=True):

@@ -149,3 +149,10 @@ def _upsert(session: Session, counts: Any) -> Any:
     stmt = dialect.insert(AgencyTally).from_select(COLUMNS, counts)
     return stmt.on_conflict_do_update(index_elements=["owner_id", "plan_id"],
                                       set_={c: getattr(stmt.excluded, c) for c in COLUMNS[2:]})
+
+
+# --- Extensions (issue 16, conversation): the SQL twin of lifecycle.on_time_after_extension,
+# read by dondoc.store.extended (not a tally column: few rows have due_as_written).
+def done_on_time_extended(day: date):  # noqa: ANN201
+    return and_(done_by(day), not_(done_late(day)), Occurrence.due_as_written.is_not(None),
+                Occurrence.completed_on > Occurrence.due_as_written)

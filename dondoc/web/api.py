@@ -14,6 +14,7 @@ from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Status, TransitionError
 from dondoc.store.models import Event, Occurrence, Plan, Task
 from dondoc.store.reports import subtree
+from dondoc.store.errors import BadFile
 from dondoc.store.status import StaleUpdate
 from dondoc.web import dashboard_data as dd
 from dondoc.web.actions import ActionError, NotFound, user_change
@@ -36,6 +37,8 @@ def api_errors() -> Iterator[None]:
         yield
     except NotFound:
         raise HTTPException(404, "Không tìm thấy / not found") from None
+    except BadFile as exc:
+        raise HTTPException(415, str(exc)) from None
     except ActionError as exc:
         raise HTTPException(400, str(exc)) from None
     except (TransitionError, StaleUpdate) as exc:

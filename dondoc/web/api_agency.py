@@ -12,7 +12,9 @@ from dondoc.store.models import Occurrence, Task
 from dondoc.web.actions import agency_change
 from dondoc.web.api import api_errors, status_filter
 from dondoc.web.api_auth import ApiAgency
-from dondoc.web.api_schemas import OccurrenceOut, StatusChangeIn, errors
+from dondoc.web.api_conversation_schemas import AgencyStatusIn
+from dondoc.web.api_schemas import OccurrenceOut, errors
+from dondoc.web.conversation import mailer_for
 from dondoc.web.deps import web
 from dondoc.web.params import RowId, StatusFilter
 
@@ -45,11 +47,12 @@ def my_occurrence(request: Request, occurrence_id: RowId, agency: ApiAgency) -> 
 
 
 @router.post("/occurrences/{occurrence_id}/status", response_model=OccurrenceOut, responses=errors(400, 404, 409))
-def report(request: Request, occurrence_id: RowId, body: StatusChangeIn, agency: ApiAgency) -> OccurrenceOut:
-    """in_progress or reported (done, awaiting the focal agency's confirmation); the focal agency is emailed."""
+def report(request: Request, occurrence_id: RowId, body: AgencyStatusIn, agency: ApiAgency) -> OccurrenceOut:
+    """in_progress or reported (done, awaiting the focal agency's confirmation), with a note (for a completion: its
+    result); the focal agency is emailed (at most once per item in the coalescing window)."""
     ctx = web(request)
     with api_errors(), session_scope(ctx.engine) as session:
         occ = agency_change(session, agency_id=agency, occurrence_id=occurrence_id, target=body.status,
-                            now=ctx.now(), base_url=ctx.settings.base_url, note=body.note,
+                            now=ctx.now(), mailer=mailer_for(ctx.settings), note=body.note,
                             evidence_url=body.evidence_url)
         return OccurrenceOut.of(occ, session.get(Task, occ.task_id), ctx.today())

@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, Field
 
-from dondoc.engine.lifecycle import standing_of
+from dondoc.engine.lifecycle import on_time_after_extension, standing_of
 from dondoc.store.models import Event, Occurrence, Plan, Task
 from dondoc.store.reports import OverdueItem
 from dondoc.web.actions import MAX_NOTE, MAX_URL
@@ -77,6 +77,11 @@ class OccurrenceOut(BaseModel):
     evidence_url: str
     category: Optional[str] = Field(description="the report category today: the four, or awaiting_confirmation (null if cancelled/waived)")
     days_overdue: int
+    due_as_written: Optional[date] = Field(None, description="the deadline as written; `due` is the effective one "
+                                                             "(later after an approved extension)")
+    extended: bool = Field(False, description="an approved extension moved the deadline")
+    on_time_after_extension: bool = Field(False, description="done on time only thanks to an extension")
+    review_comment: str = Field("", description="the reviewer's last comment (the agency's own is `note`)")
 
     @classmethod
     def of(cls, o: Occurrence, t: Task, today: date) -> "OccurrenceOut":
@@ -85,7 +90,11 @@ class OccurrenceOut(BaseModel):
                    period=o.period, due=o.due, written_due=o.written_due, on_event=o.on_event, status=o.status, reported_on=o.reported_on,
                    completed_on=o.completed_on, escalation_level=o.escalation_level, note=o.note,
                    evidence_url=o.evidence_url, category=str(s.category) if s.category else None,
-                   days_overdue=s.days_overdue)
+                   days_overdue=s.days_overdue, due_as_written=o.written_due or o.due_as_written or o.due,
+                   extended=o.due_as_written is not None, review_comment=o.review_comment,
+                   on_time_after_extension=on_time_after_extension(
+                       status=o.status, due=o.due, due_as_written=o.due_as_written, completed_on=o.completed_on,
+                       as_of=today))
 
 
 class EventOut(BaseModel):
@@ -143,9 +152,9 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="Vietnamese first, then English")
 
 
-ERROR_TEXT = {400: "Bad request", 401: "Authentication required (bearer token or session)",
+ERROR_TEXT = {400: "Bad request", 413: "File too large", 415: "The file's content is not an accepted type", 401: "Authentication required (bearer token or session)",
               403: "Missing X-CSRF-Token header (session cookie only)", 404: "Not found, or outside your scope",
-              409: "Illegal transition, or changed meanwhile"}
+              409: "Illegal transition, closed item, already decided, or changed meanwhile"}
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -17,8 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dondoc import clock as default_clock
 from dondoc.settings import Settings
-from dondoc.web import (api, api_agency, pages_admin, pages_agency, pages_auth, pages_compiled, pages_import,
-                        pages_plans)
+from dondoc.web import (api, api_agency, api_conversation, pages_admin, pages_agency, pages_auth, pages_compiled,
+                        pages_import, pages_plans)
 from dondoc.web.deps import LoginRequired, PageError, WebContext
 from dondoc.web.render import page
 
@@ -30,8 +30,10 @@ def create_app(settings: Settings, engine: Engine, *, clock: Callable[[], dateti
     app = FastAPI(title="dondoc API", version="1", docs_url=None, redoc_url=None, description=DESCRIPTION)
     app.state.web = WebContext(settings=settings, engine=engine, clock=clock)
     app.state.settings, app.state.engine = settings, engine  # for routers outside dondoc.web (GET /health)
-    for module in (pages_auth, pages_admin, pages_plans, pages_compiled, pages_import, pages_agency, api, api_agency):
+    for module in (pages_auth, pages_admin, pages_plans, pages_compiled, pages_import, pages_agency, api, api_agency,
+                   api_conversation):
         app.include_router(module.router)
+    app.include_router(api_conversation.agency_router)  # issue 16: extensions, evidence, indicators, reassignment
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handlers(app)
     return app

@@ -2,6 +2,8 @@
 write. A test checks that every `_("...")` in the templates has an entry."""
 from __future__ import annotations
 
+from dondoc.web.i18n_conversation import CONVERSATION_EN
+
 EN: dict[str, str] = {
     # the compiled report (báo cáo tổng hợp)
     "Soạn báo cáo tổng hợp": "Draft the compiled report",
@@ -306,3 +308,4 @@ EN: dict[str, str] = {
     "Giữ từ": "Held since",
     "chưa có email: sẽ được giữ lại": "no email yet: will be held",
 }
+EN.update(CONVERSATION_EN)  # issue 16: kept in its own module

@@ -20,7 +20,8 @@ from dondoc.web import dashboard_data as dd
 from dondoc.web.actions import retry_email
 from dondoc.web.charts import bar_chart, line_chart
 from dondoc.web.deps import AdminDep, PageError, ScopeDep, UserDep, csrf_protect, web
-from dondoc.web.export import dashboard_xlsx, items_csv
+from dondoc.store.extended import by_owner as by_owner_extended
+from dondoc.web.export import dashboard_xlsx, extended_view, items_csv
 from dondoc.web.overview import PAGE_SIZE, SHOWN_ITEMS
 from dondoc.web.params import RowId
 from dondoc.web.i18n import pick_lang
@@ -64,7 +65,9 @@ def dashboard(request: Request, user: UserDep, scope: ScopeDep, page_no: PageNo 
     with_below = request.query_params.get("rollup") == "all"
 
     def render() -> str:
-        return render_part("_dashboard_body.html", lang, dict(
+        with session_scope(ctx.engine, write=False) as session:
+            extended = extended_view(session, f, scope)  # issue 16: extensions counted apart
+        return render_part("_dashboard_body.html", lang, dict(extended=extended,
             f=f, ov=ov, rows=ov.page(ctx.engine, scope, page_no), page_no=page_no, first=(page_no - 1) * PAGE_SIZE,
             totals=ov.totals, categories=list(Category), items=ov.items, series=ov.series, options=ov.options,
             shown=SHOWN_ITEMS, rollup=_rollup(ctx.engine, f, scope, with_below),
@@ -97,7 +100,8 @@ def dashboard_export_xlsx(request: Request, user: UserDep, scope: ScopeDep) -> R
         f = _filters(request, session, scope)
         rows = dd.agency_rows(session, f, scope)
         items = dd.overdue_items(session, f, scope, limit=EXPORT_LIMIT)
-    body = dashboard_xlsx(f, dd.totals(rows), rows, items)
+        extended, by_owner = extended_view(session, f, scope), by_owner_extended(session, as_of=f.as_of, plans=scope.plans)
+    body = dashboard_xlsx(f, dd.totals(rows), rows, items, extended, by_owner)
     return Response(body, media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="qua-han-{f.as_of.isoformat()}.xlsx"'})
 

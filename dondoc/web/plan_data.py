@@ -22,7 +22,14 @@ from dondoc.store.models import Agency, Occurrence, Plan, Task
 from dondoc.store.sweep import sweep_once
 from dondoc.notifications.compose import digest_context, email_kind
 from dondoc.notifications.render import render
+from dondoc.store import evidence as files
+from dondoc.store.conversation import confirmer_of
+from dondoc.store.conversation_models import ExtensionRequest, ReassignmentRequest
+from dondoc.store.extended import extended_counts
+from dondoc.store.indicators import attainment
 from dondoc.web.scope import Scope
+
+OPEN = ("not_started", "in_progress", "reported")
 
 EVERY_VI = {"month": "Hằng tháng", "quarter": "Hằng quý", "half_year": "6 tháng một lần", "year": "Hằng năm"}
 PREVIEW_LINK = "/r/(liên kết riêng của cơ quan)"
@@ -59,8 +66,19 @@ def plans_overview(session: Session, scope: Scope, today: date) -> list[dict]:
     tasks = dict(session.execute(select(Task.plan_id, func.count()).where(Task.removed == False)  # noqa: E712
                                  .group_by(Task.plan_id)).all())
     plans = session.execute(select(Plan).where(scope.where(Plan.id)).order_by(Plan.issued_on.desc(), Plan.id)).scalars()
+    requests = _pending_requests(session)
     return [dict(plan=p, tasks=tasks.get(p.id, 0), open=counts.get(p.id, 0), overdue=late.get(p.id, 0),
-                 waiting=waiting.get(p.id, 0), warnings=len(p.warnings)) for p in plans]
+                 waiting=waiting.get(p.id, 0), warnings=len(p.warnings), requests=requests.get(p.id, 0)) for p in plans]
+
+
+def _pending_requests(session: Session) -> dict[str, int]:
+    """Extension and reassignment requests awaiting a decision, per plan."""
+    out: dict[str, int] = defaultdict(int)
+    for model in (ExtensionRequest, ReassignmentRequest):
+        q = select(model.plan_id, func.count()).where(model.status == "pending").group_by(model.plan_id)
+        for plan_id, n in session.execute(q):
+            out[plan_id] += n
+    return out
 
 
 def _names(session: Session) -> dict[str, str]:
@@ -84,7 +102,37 @@ def plan_view(session: Session, plan: Plan, today: date) -> dict:
                 for o in occs if o.status == "reported" and o.task_id in titles]
     return dict(plan=plan, tasks=rows, awaiting=awaiting, issuer=names.get(plan.issued_by, plan.issued_by),
                 focal=names.get(plan.focal_id, plan.focal_id), task_warnings=[t for t in tasks if t.warnings],
-                held=held_reminders(session, plan_id=plan.id))
+                held=held_reminders(session, plan_id=plan.id),
+                **conversation_view(session, plan, [o for o in occs if o.task_id in titles], titles, names))
+
+
+MAX_ACTION_ITEMS = 500
+
+
+def conversation_view(session: Session, plan: Plan, occs: list[Occurrence], titles: dict[int, Task],
+                      names: dict[str, str]) -> dict:
+    """Pending extension and reassignment requests, evidence of the items
+    awaiting confirmation, the open items a coordinator may act on, indicators."""
+    by_id = {o.id: o for o in occs}
+    ext = session.execute(select(ExtensionRequest).where(ExtensionRequest.plan_id == plan.id,
+                                                         ExtensionRequest.status == "pending")
+                          .order_by(ExtensionRequest.id)).scalars().all()
+    moves = session.execute(select(ReassignmentRequest).where(ReassignmentRequest.plan_id == plan.id,
+                                                              ReassignmentRequest.status == "pending")
+                            .order_by(ReassignmentRequest.id)).scalars().all()
+    item = lambda occ_id: dict(occ=by_id.get(occ_id), task=titles.get(by_id[occ_id].task_id) if occ_id in by_id else None)  # noqa: E731
+    open_occs = [o for o in occs if o.status in OPEN][:MAX_ACTION_ITEMS]
+    return dict(extensions=[dict(req=r, owner=names.get(r.agency_id, r.agency_id), **item(r.occurrence_id)) for r in ext],
+                moves=[dict(req=r, owner=names.get(r.from_agency_id, r.from_agency_id),
+                            to=names.get(r.to_agency_id, r.to_agency_id), **item(r.occurrence_id)) for r in moves],
+                files=files.of_occurrences(session, [o.id for o in occs if o.status == "reported"]),
+                actionable=[dict(occ=o, task=titles[o.task_id], owner=names.get(o.owner_id, o.owner_id))
+                            for o in open_occs],
+                agencies=sorted(names.items(), key=lambda kv: kv[1])[:2000],
+                indicators=[dict(a=a, agency=names.get(a.agency_id, a.agency_id))
+                            for a in attainment(session, plan_id=plan.id)],
+                confirmer=names.get(confirmer_of(plan), confirmer_of(plan)),
+                extended=extended_counts(session, plan_id=plan.id))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
-from dondoc.engine.lifecycle import Category, standing
+from dondoc.engine.lifecycle import Category, standing_of
 from dondoc.store.implementing import obligations_of
 from dondoc.store.models import Agency
 from dondoc.store.rollup import rollup
@@ -36,7 +36,7 @@ def _missing(asked: list, names: dict[str, str], as_of: date) -> list[dict]:
     for task, occ in asked:
         if occ.status in ("done", "cancelled", "waived"):
             continue
-        s = standing(status=occ.status, due=occ.due, completed_on=occ.completed_on, as_of=as_of)
+        s = standing_of(occ, as_of)
         out.append(dict(task=task, agency=names.get(occ.owner_id, occ.owner_id), due=occ.due, standing=s,
                         level=occ.escalation_level))
     return sorted(out, key=lambda m: (-m["standing"].days_overdue, m["agency"]))

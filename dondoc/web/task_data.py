@@ -12,6 +12,9 @@ from dondoc.store.models import Agency, Event, Occurrence, Plan, Task
 from dondoc.store.outbox_models import Email, Notification
 
 MAX_EVENTS = 500
+# keys of the emails about one item outside the reminders: `reported-{occ}-…` (from link holders, any kind),
+# `{kind}-{occ}-…` for a coordinator's decisions (dondoc.notifications.chain)
+CHAIN_KINDS = ("reported", "extension", "reassignment", "sent_back", "link")
 
 
 def task_view(session: Session, task: Task, today: date) -> dict:
@@ -37,10 +40,11 @@ def task_emails(session: Session, occurrence_ids: list[int], names: dict[str, st
     out = [dict(occurrence_id=n.occurrence_id, template=n.template, step=n.step, role=n.role, level=n.level,
                 recipient=names.get(n.recipient.removesuffix(".head"), n.recipient), created_at=n.created_at,
                 email=e) for n, e in reminders]
-    reported = session.execute(select(Email).where(or_(*(Email.key.like(f"reported-{i}-%") for i in occurrence_ids)))
+    prefixes = [f"{kind}-{i}-" for kind in CHAIN_KINDS for i in occurrence_ids]
+    reported = session.execute(select(Email).where(or_(*(Email.key.like(p + "%") for p in prefixes)))
                                .order_by(Email.created_at, Email.id)).scalars().all()
     for e in reported:
         occ_id = int(e.key.split("-")[1])
-        out.append(dict(occurrence_id=occ_id, template="reported", step=None, role="to", level=None,
+        out.append(dict(occurrence_id=occ_id, template=e.kind, step=None, role="to", level=None,
                         recipient=names.get(e.recipient, e.recipient), created_at=e.created_at, email=e))
     return sorted(out, key=lambda r: r["created_at"])

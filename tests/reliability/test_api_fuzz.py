@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import create_engine
 
 from dondoc.store.db import session_scope
@@ -46,14 +47,17 @@ class Bearer:
 
 
 @pytest.fixture
-def fuzz_app(loaded, db_url, monkeypatch):
+def fuzz_app(loaded, db_url, monkeypatch, tmp_path):
     monkeypatch.setattr(users, "new_api_token", lambda: ADMIN_TOKEN)
     with session_scope(loaded) as s:
         users.create_token(s, username="lan", now=NOW)
-    return create_app(settings_for(db_url), loaded, clock=lambda: NOW)
+    settings = settings_for(db_url).model_copy(update={"files_dir": tmp_path / "files"})  # evidence uploads
+    return create_app(settings, loaded, clock=lambda: NOW)
 
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_request_gets_a_500_or_an_answer_the_schema_does_not_document(case, fuzz_app):
-    case.call_and_validate(app=fuzz_app)
+    # A file's content cannot be said in the schema: random bytes are refused (415), not a valid request rejected.
+    uploads = case.path.endswith("/evidence") and case.method == "POST"
+    case.call_and_validate(app=fuzz_app, excluded_checks=[positive_data_acceptance] if uploads else None)

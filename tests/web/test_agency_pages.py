@@ -100,11 +100,31 @@ def test_an_agency_reports_completion_with_a_note_and_an_evidence_link(anon, loa
 
 def test_an_agency_marks_an_item_in_progress_and_the_focal_agency_is_told(anon, loaded):
     occ = occurrence_of(loaded, COMMUNE, "3.2.1")
-    assert post(anon, link(), occ.id, action="in_progress").status_code == 303
+    assert post(anon, link(), occ.id, action="in_progress", note="Đã lập dự toán").status_code == 303
     with session_scope(loaded, write=False) as s:
         assert s.get(Occurrence, occ.id).status == "in_progress"
         email = s.execute(select(Email).where(Email.kind == "reported")).scalars().one()
-    assert "đang thực hiện" in email.body_text
+    assert "đang thực hiện" in email.body_text and "Đã lập dự toán" in email.body_text
+
+
+def test_a_status_change_without_a_note_is_refused_and_changes_nothing(anon, loaded):
+    occ = occurrence_of(loaded, COMMUNE, "3.2.1")
+    before = snapshot(loaded, occ.id)
+    progress = post(anon, link(), occ.id, action="in_progress", note="  ")
+    assert progress.status_code == 400 and "Cần ghi chú tiến độ" in progress.text
+    done = post(anon, link(), occ.id, action="reported")
+    assert done.status_code == 400 and "cần ghi kết quả thực hiện" in done.text
+    assert snapshot(loaded, occ.id) == before
+
+
+def test_progress_on_an_item_in_progress_is_a_note_with_an_event(anon, loaded):
+    occ = occurrence_of(loaded, COMMUNE, "3.2.1")
+    assert post(anon, link(), occ.id, action="in_progress", note="Bước 1 xong").status_code == 303
+    assert post(anon, link(), occ.id, action="in_progress", note="Bước 2 xong").status_code == 303
+    with session_scope(loaded, write=False) as s:
+        assert s.get(Occurrence, occ.id).note == "Bước 2 xong"
+        kinds = s.execute(select(Event.kind).where(Event.occurrence_id == occ.id)).scalars().all()
+    assert "occurrence.progress" in kinds
 
 
 def test_an_agency_cannot_touch_another_agencys_item(anon, loaded):
@@ -142,9 +162,9 @@ def test_an_agency_may_not_mark_its_own_item_done(anon, loaded):
 
 def test_reporting_an_item_twice_is_a_conflict(anon, loaded):
     occ = occurrence_of(loaded, COMMUNE, "3.2.1")
-    assert post(anon, link(), occ.id, action="reported").status_code == 303
+    assert post(anon, link(), occ.id, action="reported", note="Đã xong").status_code == 303
     before = snapshot(loaded, occ.id)
-    response = post(anon, link(), occ.id, action="reported")
+    response = post(anon, link(), occ.id, action="reported", note="Lại xong")
     assert response.status_code == 409 and "Không thể chuyển" in response.text
     assert snapshot(loaded, occ.id) == before
     assert "chờ cơ quan đầu mối xác nhận" in anon.get(link()).text

@@ -174,7 +174,7 @@ def test_agency_a_cannot_read_or_change_agency_bs_item(anon, loaded):
     before = state(loaded, theirs.id)
     assert anon.get(f"/api/agency/occurrences/{theirs.id}", headers=agency_bearer(FINANCE)).status_code == 404
     response = anon.post(f"/api/agency/occurrences/{theirs.id}/status", headers=agency_bearer(FINANCE),
-                         json={"status": "reported"})
+                         json={"status": "reported", "note": "Xong"})
     assert response.status_code == 404 and state(loaded, theirs.id) == before
 
 
@@ -182,7 +182,7 @@ def test_an_agency_may_only_set_in_progress_or_reported(anon, loaded):
     occ = occurrence_of(loaded, COMMUNE, "3.2.1")
     before = state(loaded, occ.id)
     response = anon.post(f"/api/agency/occurrences/{occ.id}/status", headers=agency_bearer(FINANCE),
-                         json={"status": "done"})
+                         json={"status": "done", "note": "Xong"})
     assert response.status_code == 409 and state(loaded, occ.id) == before
 
 

@@ -124,7 +124,7 @@ def test_an_agency_reports_from_a_real_email_the_coordinator_confirms_and_the_co
     agency = browser.new_page(**PHONE)
     agency.goto(link_in(reminder, re.escape(site.base) + r"/r/\S+"))
     item = agency.locator(f"article[data-occurrence='{occ.id}']")
-    item.locator("textarea[name=note]").fill("Đã bố trí 50 triệu đồng theo Quyết định 12/QĐ-UBND")
+    item.locator("form.report textarea[name=note]").fill("Đã bố trí 50 triệu đồng theo Quyết định 12/QĐ-UBND")
     item.locator("input[name=evidence_url]").fill("https://thanhlinh.example.vn/qd-12.pdf")
     item.locator("button", has_text="Báo cáo hoàn thành").click()
     agency.wait_for_selector("text=Đã ghi nhận")
@@ -139,7 +139,7 @@ def test_an_agency_reports_from_a_real_email_the_coordinator_confirms_and_the_co
     review = coordinator.locator(f"article.review[data-occurrence='{occ.id}']")
     assert "Đã bố trí 50 triệu đồng" in review.inner_text()
     coordinator.screenshot(path=str(SHOTS / "plan.png"))
-    review.locator("textarea[name=comment]").fill("Đã kiểm tra dự toán")
+    review.locator("form.confirm textarea[name=comment]").fill("Đã kiểm tra dự toán")
     review.locator("button", has_text="Xác nhận hoàn thành").click()
     coordinator.wait_for_selector("text=Đã xác nhận hoàn thành")
 

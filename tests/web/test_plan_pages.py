@@ -91,7 +91,8 @@ def test_a_coordinator_sends_a_report_back_with_a_comment(as_user, loaded):
     assert review(as_user("hoa"), occ, action="send_back", comment="Thiếu số liệu quý I").status_code == 303
     with session_scope(loaded, write=False) as s:
         back = s.get(Occurrence, occ.id)
-    assert back.status == "in_progress" and back.note == "Thiếu số liệu quý I" and back.reported_on is None
+    assert back.status == "in_progress" and back.review_comment == "Thiếu số liệu quý I" and back.reported_on is None
+    assert back.note == occ.note  # the agency's own note stays as it wrote it
 
 
 def test_sending_back_without_a_comment_is_refused_and_changes_nothing(as_user, loaded):
