@@ -2,7 +2,7 @@
 review_comment; plan.extensions_by (existing rows: never extended, no comment, confirmed by the focal agency)
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01 11:10:34.068271
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlmodel
 
 
 revision = '0007'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
