@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from dondoc import clock
-from dondoc.cli.app import Format, fail, open_engine, out, settings
+from dondoc.cli.app import Format, fail, open_engine, out, read_settings
 
 extension_app = typer.Typer(help="Đề nghị gia hạn / extension requests", no_args_is_help=True)
 STATUS_VI = {"pending": "Chờ quyết định", "approved": "Đã đồng ý", "refused": "Không đồng ý"}
@@ -59,7 +59,7 @@ def _decide(request_id: int, approve: bool, note: str, by: str, now: str | None)
     from dondoc.store.status import Actor, StaleUpdate
     from dondoc.web.conversation import mailer_for
 
-    current = settings()
+    current = read_settings()
     moment = clock.parse_now(now)
     try:
         with session_scope(open_engine(current)) as session:
