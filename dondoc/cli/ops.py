@@ -11,7 +11,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from dondoc import clock
-from dondoc.cli.app import app, fail, open_engine, out, settings
+from dondoc.cli.app import app, choice, fail, open_engine, out, read_settings, when
 from dondoc.engine.calendar import local_date
 from dondoc.store.db import session_scope
 from dondoc.store.models import Agency, Occurrence, Plan, Task
@@ -28,8 +28,8 @@ def check(now: Annotated[Optional[str], typer.Option(help="ISO date/time (mặc 
           dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ xem, không ghi gì / write nothing")] = False,
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Rà soát: nhắc hạn, quá hạn, đôn đốc lên cấp trên / the escalation sweep."""
-    settings = settings()
-    result = run_sweep(open_engine(settings), Runtime.from_settings(settings), now=clock.parse_now(now), dry_run=dry_run)
+    settings = read_settings()
+    result = run_sweep(open_engine(settings), Runtime.from_settings(settings), now=when(now), dry_run=dry_run)
     data = result.as_dict()
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
@@ -45,7 +45,7 @@ def check(now: Annotated[Optional[str], typer.Option(help="ISO date/time (mặc 
 def send(as_json: Annotated[bool, typer.Option("--json")] = False,
          max_batches: Annotated[Optional[int], typer.Option(help="Giới hạn số lô / stop after N batches")] = None) -> None:
     """Gửi thư trong hàng đợi / drain the outbox over SMTP."""
-    settings = settings()
+    settings = read_settings()
     result = run_send(open_engine(settings), Runtime.from_settings(settings), clock=clock.now, max_batches=max_batches)
     if as_json:
         sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
@@ -55,12 +55,18 @@ def send(as_json: Annotated[bool, typer.Option("--json")] = False,
         out.print(f"  {e}", markup=False)
 
 
+OUTBOX_STATUSES = ("queued", "retrying", "sending", "sent", "failed")
+
+
 @app.command()
 def outbox(status: Annotated[Optional[str], typer.Option(help="queued|retrying|sending|sent|failed")] = None,
            limit: int = 50, as_json: Annotated[bool, typer.Option("--json")] = False,
            retry: Annotated[Optional[list[int]], typer.Option(help="Gửi lại thư lỗi #ID / retry failed email")] = None,
            retry_failed_all: Annotated[bool, typer.Option("--retry-failed", help="Gửi lại mọi thư lỗi")] = False) -> None:
     """Hàng đợi thư / the outbox: counts and the latest emails; retry failed ones."""
+    choice(status, OUTBOX_STATUSES, "--status")
+    if limit < 1 or limit > 10_000:
+        fail(f"--limit {limit}: phải từ 1 đến 10000 / must be 1..10000")
     engine = open_engine()
     if retry or retry_failed_all:
         n = retry_failed(engine, now=clock.now(), ids=None if retry_failed_all else list(retry or []))
@@ -91,9 +97,9 @@ def preview_email(agency: Annotated[str, typer.Option(help="Mã cơ quan nhận 
                   part: Annotated[str, typer.Option(help="text | html")] = "text",
                   days_ahead: int = 7) -> None:
     """Xem trước thư với dữ liệu thật / render an email with real data."""
-    settings = settings()
+    settings = read_settings()
     engine = open_engine(settings)
-    moment = clock.parse_now(now)
+    moment = when(now)
     today = local_date(moment)
     with session_scope(engine, write=False) as session:
         a = session.get(Agency, agency)
@@ -125,10 +131,10 @@ def _preview_rows(session, agency: str, until) -> list:  # noqa: ANN001
 @app.command()
 def summary(now: Annotated[Optional[str], typer.Option(help="ISO date/time")] = None) -> None:
     """Xếp hàng thư tổng hợp tuần cho quản trị / queue the weekly admin summary."""
-    settings = settings()
+    settings = read_settings()
     if not settings.admin_list():
         fail("Chưa khai báo DONDOC_ADMIN_EMAILS / no admin emails configured")
-    queued = run_weekly_summary(open_engine(settings), Runtime.from_settings(settings), now=clock.parse_now(now))
+    queued = run_weekly_summary(open_engine(settings), Runtime.from_settings(settings), now=when(now))
     out.print(f"Đã xếp hàng {queued} thư tổng hợp / queued", markup=False)
 
 
@@ -145,7 +151,7 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = 
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    settings = settings()
+    settings = read_settings()
     web = build_app(settings, open_engine(settings), scheduler=not no_scheduler)
     out.print(f"dondoc đang chạy tại http://{host}:{port}  (Ctrl+C để dừng)", markup=False)
     uvicorn.run(web, host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
