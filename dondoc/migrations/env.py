@@ -10,6 +10,7 @@ import dondoc.store.models  # noqa: F401  (registers tables)
 import dondoc.store.outbox_models  # noqa: F401
 import dondoc.workflows.models  # noqa: F401
 import dondoc.web.models  # noqa: F401
+import dondoc.web.access_models  # noqa: F401
 from dondoc.store.db import get_engine
 
 target_metadata = SQLModel.metadata

@@ -20,6 +20,7 @@ from dondoc.settings import Settings
 from dondoc.web import api, api_agency, pages_admin, pages_agency, pages_auth, pages_import, pages_plans
 from dondoc.web.deps import LoginRequired, PageError, WebContext
 from dondoc.web.render import page
+from dondoc.web.throttle import LoginThrottle
 
 DESCRIPTION = "Theo dõi, đôn đốc thực hiện kế hoạch / plan tracking and follow-up. All paths are under /api."
 STATIC = Path(__file__).resolve().parent / "static"
@@ -27,7 +28,10 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def create_app(settings: Settings, engine: Engine, *, clock: Callable[[], datetime] = default_clock.now) -> FastAPI:
     app = FastAPI(title="dondoc API", version="1", docs_url=None, redoc_url=None, description=DESCRIPTION)
-    app.state.web = WebContext(settings=settings, engine=engine, clock=clock)
+    throttle = LoginThrottle(per_account=settings.login_attempts_per_account,
+                             per_address=settings.login_attempts_per_address,
+                             window_minutes=settings.login_window_minutes)
+    app.state.web = WebContext(settings=settings, engine=engine, clock=clock, throttle=throttle)
     app.state.settings, app.state.engine = settings, engine  # for routers outside dondoc.web (GET /health)
     for module in (pages_auth, pages_admin, pages_plans, pages_import, pages_agency, api, api_agency):
         app.include_router(module.router)
