@@ -200,6 +200,7 @@ def main() -> None:
 def register() -> None:
     """Attach the commands that live in other modules."""
     from dondoc.cli import ops  # noqa: F401  (registers the operational commands)
+    from dondoc.cli.access import agency_app  # (also adds user list|passwd|disable|enable, token list|revoke)
     from dondoc.cli.importing import import_plan_command
     from dondoc.cli.prefect import prefect_app
     from dondoc.cli.users import web_app
@@ -207,3 +208,4 @@ def register() -> None:
     app.command("import-plan")(import_plan_command)
     app.add_typer(web_app)
     app.add_typer(prefect_app, name="prefect")
+    app.add_typer(agency_app, name="agency")

@@ -82,6 +82,10 @@ def revoke_links(session: Session, *, agency_id: str, by: Actor, now: datetime) 
     return row.version
 
 
+REVOKED_LINK = ("Liên kết này đã được thu hồi. Vui lòng dùng liên kết trong thư nhắc việc mới nhất hoặc liên hệ cơ "
+                "quan đầu mối. / This link has been revoked; please use the link in the latest reminder.")
+
+
 def link_revoked(session: Session, agency_id: str, signed_at: int) -> bool:
     valid_from = session.execute(select(AgencyLinks.valid_from).where(AgencyLinks.agency_id == agency_id)).scalar()
     return valid_from is not None and signed_at < valid_from
@@ -89,8 +93,8 @@ def link_revoked(session: Session, agency_id: str, signed_at: int) -> bool:
 
 def users_overview(session: Session, *, now: datetime) -> list[dict]:
     """Every user with its open session count and tokens (for `dondoc user list` and the admin page)."""
-    open_counts = dict(session.execute(select(WebSession.user_id, func.count()).where(WebSession.ended_at.is_(None))
-                                       .group_by(WebSession.user_id)).tuples())
+    q = select(WebSession.user_id, func.count()).where(WebSession.ended_at.is_(None)).group_by(WebSession.user_id)
+    open_counts = dict(session.execute(q).tuples().all())
     return [dict(id=u.id, username=u.username, role=u.role, agency=u.agency_id or "", active=u.active,
                  sessions=open_counts.get(u.id, 0), created_at=u.created_at)
             for u in session.execute(select(User).order_by(User.username)).scalars()]

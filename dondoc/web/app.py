@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dondoc import clock as default_clock
 from dondoc.settings import Settings
-from dondoc.web import api, api_agency, pages_admin, pages_agency, pages_auth, pages_import, pages_plans
+from dondoc.web import (api, api_agency, pages_access, pages_admin, pages_agency, pages_auth, pages_import,
+                        pages_plans)
 from dondoc.web.deps import LoginRequired, PageError, WebContext
 from dondoc.web.render import page
 from dondoc.web.throttle import LoginThrottle
@@ -33,7 +34,7 @@ def create_app(settings: Settings, engine: Engine, *, clock: Callable[[], dateti
                              window_minutes=settings.login_window_minutes)
     app.state.web = WebContext(settings=settings, engine=engine, clock=clock, throttle=throttle)
     app.state.settings, app.state.engine = settings, engine  # for routers outside dondoc.web (GET /health)
-    for module in (pages_auth, pages_admin, pages_plans, pages_import, pages_agency, api, api_agency):
+    for module in (pages_auth, pages_admin, pages_access, pages_plans, pages_import, pages_agency, api, api_agency):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handlers(app)

@@ -2,7 +2,10 @@
 write. A test checks that every `_("...")` in the templates has an entry."""
 from __future__ import annotations
 
+from dondoc.web.i18n_access import EN_ACCESS
+
 EN: dict[str, str] = {
+    **EN_ACCESS,  # the access pages' texts (users, tokens, links, status)
     # layout, login, errors
     "Theo dõi, đôn đốc thực hiện kế hoạch": "Plan tracking and follow-up",
     "Tình hình quá hạn": "Overdue dashboard",

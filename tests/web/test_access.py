@@ -20,7 +20,8 @@ from tests.web.conftest import COMMUNE, csrf_of
 
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/"), ("GET", "/openapi.json")}
 AGENCY_LINKS = re.compile(r"^/r/")          # a signed link instead of a login: refused when forged
-SAMPLE = {"plan_id": COMMUNE, "task_id": "1", "occurrence_id": "1", "email_id": "1", "token": "forged.link.token"}
+SAMPLE = {"plan_id": COMMUNE, "task_id": "1", "occurrence_id": "1", "email_id": "1", "token": "forged.link.token",
+          "user_id": "1", "token_id": "1"}
 
 
 @pytest.fixture
