@@ -42,7 +42,7 @@ def load(paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư m�
     engine = open_engine()
     moment = when(now)
     with session_scope(engine) as session:
-        known_agencies = frozenset(session.exec(select(Agency.id)))
+        known_agencies = dict(session.exec(select(Agency.id, Agency.parent_id)).all())  # the stored tree
         known_policies = frozenset(session.exec(select(Policy.id)))
     try:
         config = read_config(paths, known_agencies=known_agencies, known_policies=known_policies)
