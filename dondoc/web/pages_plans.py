@@ -15,7 +15,7 @@ from dondoc.store.models import Occurrence, Plan
 from dondoc.store.status import StaleUpdate
 from dondoc.web.actions import ActionError, NotFound, review
 from dondoc.web.deps import PageError, ScopeDep, UserDep, WebContext, csrf_protect, web
-from dondoc.web.params import Key, RowId
+from dondoc.web.params import Key, RowId, bounded_day
 from dondoc.web.plan_data import plan_view, plans_overview, preview
 from dondoc.web.render import page
 from dondoc.web.scope import Scope
@@ -37,9 +37,10 @@ def _preview_moment(ctx: WebContext, text: str | None) -> datetime:
     if not text:
         return ctx.now()
     try:
-        return datetime.combine(date.fromisoformat(text), PREVIEW_HOUR, tzinfo=VN_TZ)
-    except ValueError:
-        raise PageError(400, f"Ngày '{text}' cần dạng YYYY-MM-DD / expected YYYY-MM-DD") from None
+        return datetime.combine(bounded_day(text), PREVIEW_HOUR, tzinfo=VN_TZ)
+    except ValueError as exc:
+        raise PageError(400, f"Ngày '{text}' cần dạng YYYY-MM-DD, trong khoảng 2000-2100 / expected YYYY-MM-DD "
+                             f"({exc})") from None
 
 
 def _plan(session, plan_id: str, scope: Scope) -> Plan:  # noqa: ANN001
