@@ -152,9 +152,22 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     settings = read_settings()
-    web = build_app(settings, open_engine(settings), scheduler=not no_scheduler)
+    engine = open_engine(settings)
+    if settings.env == "production":
+        _refuse_demo_passwords(engine)
+    web = build_app(settings, engine, scheduler=not no_scheduler)
     out.print(f"dondoc đang chạy tại http://{host}:{port}  (Ctrl+C để dừng)", markup=False)
     uvicorn.run(web, host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
+
+
+def _refuse_demo_passwords(engine) -> None:  # noqa: ANN001
+    from dondoc.web.access import demo_password_users
+
+    with session_scope(engine, write=False) as session:
+        found = demo_password_users(session)
+    if found:
+        fail(f"Người dùng {', '.join(found)} còn dùng mật khẩu demo; hãy đổi (dondoc user passwd) / a demo password "
+             "is refused in production")
 
 
 @app.command()

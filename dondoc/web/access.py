@@ -14,7 +14,8 @@ from dondoc.store.models import Agency
 from dondoc.web.access_models import AgencyLinks, WebSession
 from dondoc.web.audit import audit
 from dondoc.web.models import ApiToken, User
-from dondoc.web.security import hash_password
+from dondoc.settings import DEMO_PASSWORDS
+from dondoc.web.security import hash_password, verify_password
 from dondoc.web.sessions import end_all
 from dondoc.web.users import MIN_PASSWORD, UserError, find_user
 
@@ -89,6 +90,12 @@ REVOKED_LINK = ("Liên kết này đã được thu hồi. Vui lòng dùng liên
 def link_revoked(session: Session, agency_id: str, signed_at: int) -> bool:
     valid_from = session.execute(select(AgencyLinks.valid_from).where(AgencyLinks.agency_id == agency_id)).scalar()
     return valid_from is not None and signed_at < valid_from
+
+
+def demo_password_users(session: Session) -> list[str]:
+    """Active users whose password is a demo one (refused in production)."""
+    users = session.execute(select(User).where(User.active == True)).scalars()  # noqa: E712
+    return [u.username for u in users if any(verify_password(u.password_hash, p) for p in DEMO_PASSWORDS)]
 
 
 def users_overview(session: Session, *, now: datetime) -> list[dict]:
