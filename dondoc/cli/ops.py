@@ -97,6 +97,11 @@ def preview_email(agency: Annotated[str, typer.Option(help="Mã cơ quan nhận 
                   part: Annotated[str, typer.Option(help="text | html")] = "text",
                   days_ahead: int = 7) -> None:
     """Xem trước thư với dữ liệu thật / render an email with real data."""
+    choice(lang, ("vi", "en"), "--lang")
+    choice(kind, ("due_soon", "overdue", "escalated", "digest"), "--kind")
+    choice(part, ("text", "html"), "--part")
+    if not 0 <= days_ahead <= 3660:
+        fail(f"--days-ahead {days_ahead}: phải từ 0 đến 3660 / must be 0..3660")
     settings = read_settings()
     engine = open_engine(settings)
     moment = when(now)
@@ -140,7 +145,7 @@ def summary(now: Annotated[Optional[str], typer.Option(help="ISO date/time")] = 
 
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Cổng")] = 8000,
+          port: Annotated[int, typer.Option(help="Cổng", min=1, max=65535)] = 8000,
           no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Chỉ chạy web")] = False) -> None:
     """Chạy dịch vụ: web + lịch rà soát, gửi thư / run the web app and the scheduler."""
     import logging
