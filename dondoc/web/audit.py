@@ -17,5 +17,10 @@ def audit(session: Session, *, kind: str, actor: str, now: datetime, actor_kind:
           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
     """Write one Event (`kind` one of KINDS; actor_kind 'user', 'cli' or 'anonymous')."""
     assert kind in KINDS, kind
-    session.add(Event(at=now, actor_kind=actor_kind[:10], actor=actor[:120], kind=kind, note=note[:500],
-                      before=before, after=after))
+    session.add(Event(at=now, actor_kind=actor_kind[:10], actor=_printable(actor)[:120], kind=kind,
+                      note=_printable(note)[:500], before=before, after=after))
+
+
+def _printable(text: str) -> str:
+    """A name someone typed is recorded as typed, but PostgreSQL refuses NUL in text: written as \\0."""
+    return text.replace("\x00", "\\0")

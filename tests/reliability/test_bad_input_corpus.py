@@ -51,12 +51,6 @@ ONE_LINE_BILINGUAL = re.compile(r" / |\(dondoc ")
 
 
 @pytest.fixture
-def db_url(sqlite_url):
-    """The answers to bad input do not depend on the database: SQLite (PostgreSQL: tests/web/test_bad_input.py)."""
-    return sqlite_url
-
-
-@pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     for name, text in YAML.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
