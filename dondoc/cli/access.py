@@ -6,7 +6,8 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from typing import Annotated, Any, Callable
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table

@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from dondoc.settings import DEMO_PASSWORDS
 from dondoc.store.models import Agency
 from dondoc.web.access_models import AgencyLinks, WebSession
 from dondoc.web.audit import audit
 from dondoc.web.models import ApiToken, User
-from dondoc.settings import DEMO_PASSWORDS
 from dondoc.web.security import hash_password, verify_password
 from dondoc.web.sessions import end_all
 from dondoc.web.users import MIN_PASSWORD, UserError, find_user
@@ -94,7 +94,7 @@ def link_revoked(session: Session, agency_id: str, signed_at: int) -> bool:
 
 def demo_password_users(session: Session) -> list[str]:
     """Active users whose password is a demo one (refused in production)."""
-    users = session.execute(select(User).where(User.active == True)).scalars()  # noqa: E712
+    users = session.execute(select(User).where(User.active == True)).scalars()
     return [u.username for u in users if any(verify_password(u.password_hash, p) for p in DEMO_PASSWORDS)]
 
 

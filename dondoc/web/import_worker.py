@@ -38,7 +38,8 @@ def _memory_message(name: str, megabytes: int) -> ImportLimit:
 
 
 def _child(conn: Connection, name: str, data: bytes, agencies: list, plans: list, memory_mb: int) -> None:
-    from dondoc.importer import import_plan  # imported before the limit: the budget is for the document
+    # imported before the limit: the budget is for the document
+    from dondoc.importer import import_plan
 
     resource.setrlimit(resource.RLIMIT_AS, (memory_mb * MB, memory_mb * MB))
     try:

@@ -4,7 +4,8 @@ through dondoc.web.access, which ends the sessions concerned and writes an
 audit Event."""
 from __future__ import annotations
 
-from typing import Annotated, Any, Callable
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response

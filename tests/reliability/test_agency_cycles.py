@@ -12,7 +12,7 @@ from dondoc.cli.app import run
 from dondoc.cli.main import register
 from dondoc.store.db import session_scope
 from dondoc.store.models import Agency
-from tests.web.conftest import app, as_user, csrf_of, loaded  # noqa: F401  (fixtures)
+from tests.web.conftest import csrf_of
 
 # The commune's People's Committee re-declared with its own child (the commune council) as parent.
 CYCLE = """agencies:

@@ -18,7 +18,6 @@ from dondoc.cli.app import run
 from dondoc.cli.main import register
 from dondoc.workflows.serve import build_app
 from tests.web.conftest import NOW, csrf_of, login, settings_for
-from tests.web.conftest import loaded  # noqa: F401  (fixture)
 
 AGENCY = "ubnd-xa-thanh-linh"
 PLAN = "thanh-linh-2023-tre-em"

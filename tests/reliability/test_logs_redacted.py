@@ -13,7 +13,6 @@ import pytest
 from dondoc.notifications.tokens import make_token
 from tests.conftest import free_port
 from tests.web.conftest import SECRET
-from tests.web.conftest import loaded  # noqa: F401  (fixture)
 
 AGENCY = "tram-y-te-thanh-linh"
 
