@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import select
@@ -40,7 +42,7 @@ def _act(request: Request, admin: User, action: Callable[..., Any], done: str, *
             action(session, by=access.Actor("user", admin.username), now=ctx.now(), **kwargs)
     except UserError as exc:
         raise PageError(400, str(exc)) from None
-    return RedirectResponse(f"/admin/users?done={done}", status_code=303)
+    return RedirectResponse(f"/admin/users?done={quote(done, safe='')}", status_code=303)
 
 
 def _username(request: Request, user_id: int) -> str:
@@ -56,29 +58,29 @@ def disable(request: Request, user_id: RowId, user: AdminDep) -> Response:
     name = _username(request, user_id)
     if name == user.username:
         raise PageError(400, "Không tự khóa tài khoản của mình / you cannot disable yourself")
-    return _act(request, user, access.set_active, f"disable {name}", username=name, active=False)
+    return _act(request, user, access.set_active, f"đã khóa {name} / disabled", username=name, active=False)
 
 
 @router.post("/admin/users/{user_id}/enable")
 def enable(request: Request, user_id: RowId, user: AdminDep) -> Response:
     name = _username(request, user_id)
-    return _act(request, user, access.set_active, f"enable {name}", username=name, active=True)
+    return _act(request, user, access.set_active, f"đã mở khóa {name} / enabled", username=name, active=True)
 
 
 @router.post("/admin/users/{user_id}/password")
 def password(request: Request, user_id: RowId, user: AdminDep,
              password: Annotated[str, Form(max_length=1000)] = "") -> Response:
     name = _username(request, user_id)
-    return _act(request, user, access.set_password, f"password {name}", username=name, password=password)
+    return _act(request, user, access.set_password, f"đã đổi mật khẩu của {name} / password changed", username=name, password=password)
 
 
 @router.post("/admin/tokens/{token_id}/revoke")
 def revoke_token(request: Request, token_id: RowId, user: AdminDep) -> Response:
-    return _act(request, user, access.revoke_token, f"token {token_id}", token_id=token_id)
+    return _act(request, user, access.revoke_token, f"đã thu hồi mã #{token_id} / token revoked", token_id=token_id)
 
 
 @router.post("/admin/agencies/revoke-links")
 def revoke_links(request: Request, user: AdminDep, agency: Annotated[str, Form(max_length=120)] = "") -> Response:
     if "\x00" in agency:
         raise PageError(400, "Mã cơ quan không hợp lệ / invalid agency id")
-    return _act(request, user, access.revoke_links, f"links {agency}", agency_id=agency.strip())
+    return _act(request, user, access.revoke_links, f"đã thu hồi liên kết của {agency} / links revoked", agency_id=agency.strip())

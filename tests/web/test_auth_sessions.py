@@ -133,6 +133,6 @@ def test_lan_disables_hoa_from_the_admin_page(as_user, loaded):
     assert page.status_code == 200 and 'data-user="hoa"' in page.text
     hoa_id = next(u["id"] for u in overview(loaded, access.users_overview, now=NOW) if u["username"] == "hoa")
     done = lan.post(f"/admin/users/{hoa_id}/disable", data={"csrf": csrf_of(page.text)})
-    assert done.status_code == 200 and "disable hoa" in done.text
+    assert done.status_code == 200 and "đã khóa hoa / disabled" in done.text
     assert hoa.get("/dashboard", follow_redirects=False).status_code == 303
     assert events(loaded, "user_disabled")[0].actor == "lan"
