@@ -92,3 +92,20 @@ def test_an_unknown_host_header_is_refused_and_links_never_follow_it(as_user, db
     page = client.get("/dashboard").text
     assert "evil.example" not in page and 'href="http' not in page
     assert SECRET not in page
+
+
+def test_in_production_serve_refuses_to_start_while_a_user_has_the_demo_password(loaded, db_url):
+    import os
+    import subprocess
+    import sys
+
+    from dondoc.web.security import hash_password
+    from dondoc.web.users import find_user
+
+    with session_scope(loaded) as s:
+        find_user(s, "lan").password_hash = hash_password("admin-demo")
+    env = {**os.environ, "DONDOC_ENV": "production", "DONDOC_SECRET_KEY": STRONG, "DONDOC_DATABASE_URL": db_url,
+           "DONDOC_BASE_URL": "https://dondoc.example.vn", "DONDOC_CAPTURE_MAIL": "false"}
+    done = subprocess.run([sys.executable, "-c", "from dondoc.cli import main; main()", "serve", "--no-scheduler",
+                           "--port", "1"], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and "lan còn dùng mật khẩu demo" in done.stderr and "Traceback" not in done.stderr
