@@ -13,7 +13,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/dondoc-wheel.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 builder=.venv/bin/python
 [ -x "$builder" ] || builder=$PYTHON
-"$builder" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" .
+# Build from a copy of the tracked files: setuptools leaves build/ and *.egg-info beside the sources.
+mkdir "$work/src" && git ls-files -z | xargs -0 cp --parents -t "$work/src"
+"$builder" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" "$work/src"
 "$PYTHON" -m venv "$work/venv"
 if [ -n "${WHEELHOUSE:-}" ]; then
   "$work/venv/bin/pip" install --quiet --no-index --find-links "$WHEELHOUSE" "$work"/dist/dondoc-*.whl
