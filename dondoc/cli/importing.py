@@ -31,8 +31,10 @@ def _yaml_files(path: Path) -> list[Path]:
 def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
         raise _ConfigProblem(f"{path}: tệp cấu hình không đọc được / unreadable config: {exc}") from None
+    except RecursionError:  # PyYAML composes recursively: thousands of nested levels
+        raise _ConfigProblem(f"{path}: tệp cấu hình lồng nhau quá sâu / config nested too deeply") from None
 
 
 def load_registry(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -24,7 +24,8 @@ from dondoc.store.loader import apply_config
 from dondoc.store.models import Agency, Occurrence, Plan, Policy, Task
 from dondoc.store.reports import overdue
 from dondoc.store.status import Actor, StaleUpdate, set_status
-from dondoc.cli.app import Format, app, err, fail, open_engine, out, read_settings, report_app
+from dondoc.cli.app import (Format, app, choice, err, fail, iso_day, open_engine, out, read_settings, report_app, run,
+                            when)
 
 @app.command()
 def init() -> None:
@@ -39,9 +40,9 @@ def load(paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư m�
          now: Annotated[Optional[str], typer.Option(help="ISO date/time (mặc định: bây giờ)")] = None) -> None:
     """Nạp cấu hình (tất cả hoặc không) / validate and apply config, all-or-nothing."""
     engine = open_engine()
-    moment = clock.parse_now(now)
+    moment = when(now)
     with session_scope(engine) as session:
-        known_agencies = frozenset(session.exec(select(Agency.id)))
+        known_agencies = dict(session.exec(select(Agency.id, Agency.parent_id)).all())  # the stored tree
         known_policies = frozenset(session.exec(select(Policy.id)))
         known_tree = implementing.known_tree(session)
     try:
@@ -66,7 +67,9 @@ def tasks(plan: Annotated[Optional[str], typer.Option(help="Mã kế hoạch / p
           status: Annotated[Optional[str], typer.Option(help="Trạng thái / status")] = None,
           fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """Danh sách nhiệm vụ và kỳ thực hiện / tasks and their occurrences."""
+    choice(status, tuple(s.value for s in STATUS_VI), "--status")
     engine = open_engine(read_only=True)
+    _known(engine, plan=plan, agency=agency)
     q = (select(Occurrence, Task).join(Task, Task.id == Occurrence.task_id)
          .order_by(Occurrence.plan_id, Task.number, Occurrence.due, Occurrence.owner_id))
     if plan:
@@ -82,6 +85,15 @@ def tasks(plan: Annotated[Optional[str], typer.Option(help="Mã kế hoạch / p
     headers = {"id": "#", "plan": "Kế hoạch", "task": "Số", "title": "Nội dung", "lead": "Chủ trì", "period": "Kỳ",
                "due": "Hạn", "status": "Trạng thái", "escalation_level": "Cấp đôn đốc", "timeframe": "Thời gian thực hiện"}
     _emit(rows, headers, fmt)
+
+
+def _known(engine, *, plan: str | None = None, agency: str | None = None) -> None:  # noqa: ANN001
+    """Refuse an unknown plan or agency id rather than print an empty table."""
+    with session_scope(engine, write=False) as session:
+        if plan and session.get(Plan, plan) is None:
+            fail(f"Không có kế hoạch '{plan}' / unknown plan (dondoc plans)")
+        if agency and session.get(Agency, agency) is None:
+            fail(f"Không có cơ quan '{agency}' / unknown agency")
 
 
 def _emit(rows: list[dict], headers: dict[str, str], fmt: Format) -> None:
@@ -146,7 +158,7 @@ def set_status_cmd(task: Annotated[str, typer.Argument(help="KẾ_HOẠCH/SỐ h
                    now: Annotated[Optional[str], typer.Option(help="ISO date/time")] = None) -> None:
     """Đổi trạng thái một nhiệm vụ / change an occurrence's status (writes an Event)."""
     engine = open_engine()
-    moment = clock.parse_now(now)
+    moment = when(now)
     with session_scope(engine) as session:
         if session.get(Agency, by) is None:
             fail(f"Không có cơ quan '{by}' / unknown agency")
@@ -165,10 +177,7 @@ def report_overdue(as_of: Annotated[Optional[str], typer.Option("--as-of", help=
                    agency: Annotated[Optional[str], typer.Option(help="Mã cơ quan (cả cấp dưới)")] = None,
                    fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """Báo cáo nhiệm vụ quá hạn / overdue report."""
-    try:
-        day = date.fromisoformat(as_of) if as_of else clock.today()
-    except ValueError:
-        fail(f"--as-of '{as_of}': cần dạng YYYY-MM-DD / expected YYYY-MM-DD")
+    day = iso_day(as_of, "--as-of") or clock.today()
     engine = open_engine(read_only=True)
     with session_scope(engine, write=False) as session:
         if plan and session.get(Plan, plan) is None:
@@ -186,7 +195,7 @@ def report_overdue(as_of: Annotated[Optional[str], typer.Option("--as-of", help=
 
 def main() -> None:
     register()
-    app()
+    sys.exit(run())
 
 
 def register() -> None:
@@ -194,6 +203,7 @@ def register() -> None:
     from dondoc.cli import compile, ops  # noqa: F401  (register their commands)
     from dondoc.cli.agencies import agencies_app
     from dondoc.cli.conversation import extension_app
+    from dondoc.cli.access import agency_app  # (also adds user list|passwd|disable|enable, token list|revoke)
     from dondoc.cli.importing import import_plan_command
     from dondoc.cli.prefect import prefect_app
     from dondoc.cli.users import web_app
@@ -203,3 +213,4 @@ def register() -> None:
     app.add_typer(prefect_app, name="prefect")
     app.add_typer(agencies_app, name="agencies")
     app.add_typer(extension_app, name="extension")
+    app.add_typer(agency_app, name="agency")

@@ -11,7 +11,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from dondoc import clock
-from dondoc.cli.app import app, fail, open_engine, out, read_settings
+from dondoc.cli.app import app, choice, fail, open_engine, out, read_settings, when
 from dondoc.engine.calendar import local_date
 from dondoc.store.db import session_scope
 from dondoc.store.models import Agency, Occurrence, Plan, Task
@@ -29,7 +29,7 @@ def check(now: Annotated[Optional[str], typer.Option(help="ISO date/time (mặc 
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Rà soát: nhắc hạn, quá hạn, đôn đốc lên cấp trên / the escalation sweep."""
     settings = read_settings()
-    result = run_sweep(open_engine(settings), Runtime.from_settings(settings), now=clock.parse_now(now), dry_run=dry_run)
+    result = run_sweep(open_engine(settings), Runtime.from_settings(settings), now=when(now), dry_run=dry_run)
     data = result.as_dict()
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
@@ -55,12 +55,18 @@ def send(as_json: Annotated[bool, typer.Option("--json")] = False,
         out.print(f"  {e}", markup=False)
 
 
+OUTBOX_STATUSES = ("queued", "retrying", "sending", "sent", "failed")
+
+
 @app.command()
 def outbox(status: Annotated[Optional[str], typer.Option(help="queued|retrying|sending|sent|failed")] = None,
            limit: int = 50, as_json: Annotated[bool, typer.Option("--json")] = False,
            retry: Annotated[Optional[list[int]], typer.Option(help="Gửi lại thư lỗi #ID / retry failed email")] = None,
            retry_failed_all: Annotated[bool, typer.Option("--retry-failed", help="Gửi lại mọi thư lỗi")] = False) -> None:
     """Hàng đợi thư / the outbox: counts and the latest emails; retry failed ones."""
+    choice(status, OUTBOX_STATUSES, "--status")
+    if limit < 1 or limit > 10_000:
+        fail(f"--limit {limit}: phải từ 1 đến 10000 / must be 1..10000")
     engine = open_engine(read_only=not (retry or retry_failed_all))
     if retry or retry_failed_all:
         n = retry_failed(engine, now=clock.now(), ids=None if retry_failed_all else list(retry or []))
@@ -91,9 +97,14 @@ def preview_email(agency: Annotated[str, typer.Option(help="Mã cơ quan nhận 
                   part: Annotated[str, typer.Option(help="text | html")] = "text",
                   days_ahead: int = 7) -> None:
     """Xem trước thư với dữ liệu thật / render an email with real data."""
+    choice(lang, ("vi", "en"), "--lang")
+    choice(kind, ("due_soon", "overdue", "escalated", "digest"), "--kind")
+    choice(part, ("text", "html"), "--part")
+    if not 0 <= days_ahead <= 3660:
+        fail(f"--days-ahead {days_ahead}: phải từ 0 đến 3660 / must be 0..3660")
     settings = read_settings()
     engine = open_engine(settings, read_only=True)
-    moment = clock.parse_now(now)
+    moment = when(now)
     today = local_date(moment)
     with session_scope(engine, write=False) as session:
         a = session.get(Agency, agency)
@@ -128,13 +139,13 @@ def summary(now: Annotated[Optional[str], typer.Option(help="ISO date/time")] = 
     settings = read_settings()
     if not settings.admin_list():
         fail("Chưa khai báo DONDOC_ADMIN_EMAILS / no admin emails configured")
-    queued = run_weekly_summary(open_engine(settings), Runtime.from_settings(settings), now=clock.parse_now(now))
+    queued = run_weekly_summary(open_engine(settings), Runtime.from_settings(settings), now=when(now))
     out.print(f"Đã xếp hàng {queued} thư tổng hợp / queued", markup=False)
 
 
 @app.command()
 def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Cổng")] = 8000,
+          port: Annotated[int, typer.Option(help="Cổng", min=1, max=65535)] = 8000,
           no_scheduler: Annotated[bool, typer.Option("--no-scheduler", help="Chỉ chạy web")] = False) -> None:
     """Chạy dịch vụ: web + lịch rà soát, gửi thư / run the web app and the scheduler."""
     import logging
@@ -146,9 +157,22 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     settings = read_settings()
-    web = build_app(settings, open_engine(settings), scheduler=not no_scheduler)
+    engine = open_engine(settings)
+    if settings.env == "production":
+        _refuse_demo_passwords(engine)
+    web = build_app(settings, engine, scheduler=not no_scheduler)
     out.print(f"dondoc đang chạy tại http://{host}:{port}  (Ctrl+C để dừng)", markup=False)
     uvicorn.run(web, host=host, port=port, log_level="info", timeout_graceful_shutdown=30)
+
+
+def _refuse_demo_passwords(engine) -> None:  # noqa: ANN001
+    from dondoc.web.access import demo_password_users
+
+    with session_scope(engine, write=False) as session:
+        found = demo_password_users(session)
+    if found:
+        fail(f"Người dùng {', '.join(found)} còn dùng mật khẩu demo; hãy đổi (dondoc user passwd) / a demo password "
+             "is refused in production")
 
 
 @app.command()

@@ -48,10 +48,10 @@ def deploy_cmd(pool: Annotated[str, typer.Option(help="Work pool (kiểu process
     Lịch rà soát, tổng hợp, chuyển kỳ lấy từ DONDOC_SWEEP_CRON, DONDOC_SUMMARY_CRON, DONDOC_ROLLOVER_CRON."""
     from dataclasses import replace
 
-    from dondoc.settings import load_settings
+    from dondoc.cli.app import read_settings
     from dondoc.workflows.deploy import Schedules, deploy_all, deployments
 
-    schedules = replace(Schedules.from_settings(load_settings()), send=send_cron)
+    schedules = replace(Schedules.from_settings(read_settings()), send=send_cron)
     ids = deploy_all(pool=pool, partitions=partitions, spread=spread, schedules=schedules)
     for d, deployment_id in zip(deployments(partitions=partitions, spread=spread, schedules=schedules), ids):
         crons = ", ".join(f"{s.schedule.cron} ({s.schedule.timezone})" for s in d.schedules or []) or "-"

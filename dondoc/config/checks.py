@@ -1,7 +1,7 @@
 """Cross-file checks of a parsed config: references, cycles, timeframes."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from dondoc.config import implementing
 from dondoc.config.problems import Config, Located, Problem
@@ -12,11 +12,14 @@ from dondoc.engine.timeframes import TimeframeError, parse_timeframe
 _TOKENS = ("lead", "support", "focal", "issuer")
 
 
-def check(config: Config, known_agencies: Iterable[str] = (), known_policies: Iterable[str] = (),
-          known_tree: implementing.KnownTree | None = None) -> list[Problem]:
+def check(config: Config, known_agencies: Iterable[str] | Mapping[str, str | None] = (),
+          known_policies: Iterable[str] = (), known_tree: implementing.KnownTree | None = None) -> list[Problem]:
+    """`known_agencies`: the database's agency ids, or better its tree (id -> parent id), so that a cycle
+    made of stored agencies and the files' ones is found before it is loaded."""
     agencies = set(config.agencies) | set(known_agencies)
     policies = set(config.policies) | set(known_policies)
-    problems = _check_agencies(config, agencies)
+    known_parents = dict(known_agencies) if isinstance(known_agencies, Mapping) else {}
+    problems = _check_agencies(config, agencies, known_parents)
     problems += _check_policies(config, agencies)
     for located in config.plans.values():
         problems += _check_plan(config, located, agencies, policies)
@@ -27,24 +30,39 @@ def _unknown(agencies: set[str], agency_id: str | None) -> bool:
     return agency_id is not None and agency_id not in agencies
 
 
-def _check_agencies(config: Config, agencies: set[str]) -> list[Problem]:
+def _check_agencies(config: Config, agencies: set[str], known_parents: dict[str, str | None]) -> list[Problem]:
     problems = []
     for loc in config.agencies.values():
         if _unknown(agencies, loc.item.parent):
             problems.append(Problem(loc.file, loc.line("parent"), "agencies.parent",
                                     f"cơ quan cấp trên '{loc.item.parent}' không tồn tại / unknown agency"))
-    for cycle_start in _cycles(config):
+    for cycle_start, cycle in _cycles(config, known_parents):
         loc = config.agencies[cycle_start]
+        path = " -> ".join(_ordered(cycle, cycle_start, {**known_parents, **_file_parents(config)}))
         problems.append(Problem(loc.file, loc.line("parent"), "agencies.parent",
-                                f"vòng lặp trong cây cơ quan qua '{cycle_start}' / cycle in the agency tree"))
+                                f"vòng lặp trong cây cơ quan qua '{cycle_start}' ({path}) / cycle in the agency tree"))
     return problems
 
 
-def _cycles(config: Config) -> list[str]:
-    parent = {a: loc.item.parent for a, loc in config.agencies.items()}
+def _file_parents(config: Config) -> dict[str, str | None]:
+    return {a: loc.item.parent for a, loc in config.agencies.items()}
+
+
+def _ordered(cycle: frozenset[str], start: str, parent: dict[str, str | None]) -> list[str]:
+    out, node = [start], parent.get(start)
+    while node is not None and node != start and len(out) <= len(cycle):
+        out.append(node)
+        node = parent.get(node)
+    return out + [start]
+
+
+def _cycles(config: Config, known_parents: dict[str, str | None]) -> list[tuple[str, frozenset[str]]]:
+    """Cycles of the tree as it will be after the load (the database's parents, overridden by the files'),
+    each named by its smallest agency id among those in the files."""
+    parent = {**known_parents, **_file_parents(config)}
     reported: set[str] = set()
     found = []
-    for start in parent:
+    for start in config.agencies:
         seen: list[str] = []
         node: str | None = start
         while node is not None and node in parent and node not in seen:
@@ -52,9 +70,9 @@ def _cycles(config: Config) -> list[str]:
             node = parent[node]
         if node is not None and node in seen:
             cycle = frozenset(seen[seen.index(node):])
-            if not cycle & reported:
+            if not cycle & reported and cycle & set(config.agencies):
                 reported |= cycle
-                found.append(min(cycle))
+                found.append((min(cycle & set(config.agencies)), cycle))
     return found
 
 

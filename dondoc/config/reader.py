@@ -5,6 +5,7 @@ listing every problem found; nothing touches the database here.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,57 @@ def _read_text(path: Path) -> str:
         raise ConfigError([Problem(str(path), line, "", "không phải UTF-8 / not UTF-8 text; hãy lưu tệp dạng UTF-8")]) from None
 
 
+MAX_DEPTH = 40  # nesting levels; PyYAML composes recursively, so 5,000 levels would exhaust the stack
+_OPENERS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+            yaml.FlowSequenceStartToken)
+_CLOSERS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _refuse_unreadable(text: str, file: str) -> None:
+    """What PyYAML cannot be given safely: NUL and other control bytes, and nesting deeper than MAX_DEPTH
+    (found by the scanner, which is not recursive)."""
+    if "\x00" in text:
+        raise ConfigError([Problem(file, _line_of(text, text.index("\x00")), "",
+                                   "tệp chứa ký tự NUL (\\0) / the file contains a NUL byte; is it really a YAML text file?")])
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, _OPENERS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ConfigError([Problem(file, token.start_mark.line + 1, "",
+                                               f"lồng nhau quá {MAX_DEPTH} cấp / nested deeper than {MAX_DEPTH} levels")])
+            elif isinstance(token, _CLOSERS):
+                depth -= 1
+    except yaml.MarkedYAMLError:
+        return  # a syntax error: the parser below reports it with its line
+    except yaml.reader.ReaderError as exc:
+        raise ConfigError([Problem(file, _line_of(text, exc.position), "",
+                                   f"ký tự không được phép / character not allowed in YAML: {exc.reason}")]) from None
+
+
+def _key(loader: yaml.SafeLoader, k: yaml.Node) -> Any:
+    """A mapping key: plain text, a number or a date, never a list or a mapping (which cannot be keys)."""
+    if not isinstance(k, yaml.ScalarNode):
+        raise yaml.MarkedYAMLError("", None, "khóa phải là chữ, không phải danh sách hay bảng / a key must be "
+                                             "plain text, not a list or a mapping", k.start_mark)
+    return loader.construct_object(k, deep=True)
+
+
+def _no_nul(value: Any, node: yaml.Node) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise yaml.MarkedYAMLError("", None, "giá trị chứa ký tự NUL (\\0) / a value contains a NUL character",
+                                   node.start_mark)
+    return value
+
+
 def parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
     """YAML -> Python data plus a map from each value's path to its line."""
+    _refuse_unreadable(text, file)
     loader = yaml.SafeLoader(text)
     lines: dict[tuple, int] = {}
     seen: set[int] = set()
@@ -65,7 +115,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
             if isinstance(node, yaml.MappingNode):
                 out: dict[Any, Any] = {}
                 for k, v in node.value:
-                    key = loader.construct_object(k, deep=True)
+                    key = _no_nul(_key(loader, k), k)
                     if key in out:
                         raise yaml.MarkedYAMLError("", None, f"khóa '{key}' bị lặp / duplicate key '{key}'", k.start_mark)
                     out[key] = walk(v, path + (key,))
@@ -73,8 +123,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, dict[tuple, int]]:
             if isinstance(node, yaml.SequenceNode):
                 return [walk(v, path + (i,)) for i, v in enumerate(node.value)]
             try:
-                return loader.construct_object(node, deep=True)
-            except ValueError as exc:  # e.g. 2023-02-30: a date YAML recognises but the calendar has not
+                return _no_nul(loader.construct_object(node, deep=True), node)
+            except (ValueError, OverflowError) as exc:  # e.g. 2023-02-30: a date YAML recognises but the calendar has not
                 field = ".".join(str(p) for p in path if not isinstance(p, int))
                 raise ConfigError([Problem(file, node.start_mark.line + 1, field,
                                            f"giá trị '{node.value}' không hợp lệ / invalid value: {exc}")]) from None
@@ -115,9 +165,10 @@ def read_file(path: Path) -> tuple[ConfigFileIn, dict[tuple, int]]:
         raise ConfigError(_validation_problems(exc, file, lines)) from None
 
 
-def read_config(paths: list[Path], *, known_agencies: frozenset[str] = frozenset(), known_policies: frozenset[str] = frozenset(),
-                known_tree: KnownTree | None = None) -> Config:
-    """Parse and check every file; raise ConfigError with all problems."""
+def read_config(paths: list[Path], *, known_agencies: frozenset[str] | Mapping[str, str | None] = frozenset(),
+                known_policies: frozenset[str] = frozenset(), known_tree: KnownTree | None = None) -> Config:
+    """Parse and check every file; raise ConfigError with all problems. `known_agencies` is best the stored
+    tree (id -> parent id): the agency tree is then checked as it will be after the load."""
     files = expand_paths(paths)
     if not files:
         raise ConfigError([Problem(", ".join(map(str, paths)), 0, "", "không có tệp .yaml nào / no YAML files")])

@@ -12,6 +12,7 @@ import dondoc.store.calendar_days  # noqa: F401
 import dondoc.store.conversation_models  # noqa: F401
 import dondoc.workflows.models  # noqa: F401
 import dondoc.web.models  # noqa: F401
+import dondoc.web.access_models  # noqa: F401
 from dondoc.store.db import get_engine
 
 target_metadata = SQLModel.metadata

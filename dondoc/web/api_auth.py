@@ -9,7 +9,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from dondoc.store.db import session_scope
-from dondoc.notifications.tokens import LinkError, read_token
+from dondoc.notifications.tokens import LinkError, read_token_at
+from dondoc.web.access import link_revoked
 from dondoc.web.deps import SAFE_METHODS, session_data, session_user, web
 from dondoc.web.models import User
 from dondoc.web.scope import Scope, scope_for
@@ -53,9 +54,14 @@ def api_agency(request: Request, creds: Credentials) -> str:
         raise _unauthorized("Cần mã liên kết của cơ quan / agency link token required")
     ctx = web(request)
     try:
-        return read_token(creds.credentials, secret=ctx.secret, max_age_s=ctx.settings.link_max_age_days * 86400)
+        agency_id, signed_at = read_token_at(creds.credentials, secret=ctx.secret,
+                                             max_age_s=ctx.settings.link_max_age_days * 86400)
     except LinkError as exc:
         raise _unauthorized(str(exc)) from None
+    with session_scope(ctx.engine, write=False) as session:
+        if link_revoked(session, agency_id, signed_at):
+            raise _unauthorized("Liên kết đã bị thu hồi / link revoked")
+    return agency_id
 
 
 ApiUser = Annotated[User, Depends(api_user)]

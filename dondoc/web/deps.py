@@ -3,7 +3,7 @@ user, CSRF checks, and the exceptions the pages turn into responses."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Callable
 
 from fastapi import Depends, Request
@@ -15,8 +15,9 @@ from dondoc.settings import Settings
 from dondoc.web.models import User
 from dondoc.web.overview import Overviews
 from dondoc.web.scope import Scope, scope_for
-from dondoc.web.security import (CSRF_COOKIE, SESSION_COOKIE, SessionData, fingerprint, load_login_csrf,
-                                 load_session, same)
+from dondoc.web import sessions
+from dondoc.web.security import CSRF_COOKIE, SESSION_COOKIE, SessionData, load_login_csrf, same
+from dondoc.web.throttle import LoginThrottle
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -29,6 +30,7 @@ class WebContext:
     engine: Engine
     clock: Callable[[], datetime]
     overviews: Overviews = field(default_factory=Overviews, compare=False)
+    throttle: LoginThrottle | None = field(default=None, compare=False)
 
     def now(self) -> datetime:
         return self.clock()
@@ -39,6 +41,11 @@ class WebContext:
     @property
     def secret(self) -> str:
         return self.settings.secret()
+
+    @property
+    def life(self) -> sessions.Lifetimes:
+        return sessions.Lifetimes(idle=timedelta(minutes=self.settings.session_idle_minutes),
+                                  absolute=timedelta(hours=self.settings.session_max_hours))
 
     @property
     def secure_cookies(self) -> bool:
@@ -66,20 +73,36 @@ def web(request: Request) -> WebContext:
     return request.app.state.web
 
 
+_UNSET = object()
+
+
+def current_session(request: Request) -> sessions.Open | None:
+    """The request's live server-side session (looked up once per request)."""
+    cached = getattr(request.state, "dd_session", _UNSET)
+    if cached is not _UNSET:
+        return cached  # type: ignore[return-value]
+    ctx = web(request)
+    token = sessions.token_of(request.cookies.get(SESSION_COOKIE), secret=ctx.secret)
+    found = None
+    if token:
+        with session_scope(ctx.engine, write=False) as session:
+            found = sessions.find(session, token, now=ctx.now(), life=ctx.life)
+        if found is not None and found.stale:
+            with session_scope(ctx.engine) as session:
+                sessions.touch(session, found.id, now=ctx.now())
+    request.state.dd_session = found
+    return found
+
+
 def session_data(request: Request) -> SessionData | None:
-    return load_session(request.cookies.get(SESSION_COOKIE), secret=web(request).secret)
+    found = current_session(request)
+    return SessionData(found.user.id, found.csrf) if found else None
 
 
 def session_user(request: Request) -> User | None:
-    """The user of a valid, unexpired session whose password has not changed."""
-    data = session_data(request)
-    if data is None:
-        return None
-    with session_scope(web(request).engine, write=False) as session:
-        user = session.get(User, data.user_id)
-    if user is None or not user.active or fingerprint(user.password_hash) != data.fingerprint:
-        return None
-    return user
+    """The user of a live session (not logged out, not idle or too old, its user active)."""
+    found = current_session(request)
+    return found.user if found else None
 
 
 def csrf_for(request: Request) -> str:

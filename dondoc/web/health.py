@@ -1,12 +1,16 @@
-"""GET /health (JSON for probes) and GET /status (a minimal page)."""
+"""GET /health (JSON for probes) and GET /status (a page for logged-in users)."""
 from __future__ import annotations
 
 from typing import Any
 
+import json
+
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from markupsafe import escape
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
+
+from dondoc.web.deps import UserDep
+from dondoc.web.render import page
 
 from dondoc.workflows.status import status_report
 
@@ -31,13 +35,9 @@ def health(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=200 if database == "ok" else 503)
 
 
-@router.get("/status", response_class=HTMLResponse)
-def status_page(request: Request) -> HTMLResponse:
+@router.get("/status")
+def status_page(request: Request, user: UserDep) -> Response:
+    """The system status for logged-in users (it names jobs and errors: not for the public)."""
     report = status_report(request.app.state.engine)
-    rows = "".join(f"<tr><td>{escape(j['job'])}</td><td>{escape(j['started_at'])}</td><td>{'✔' if j['ok'] else '✘'}</td>"
-                   f"<td>{escape(str(j['counts']))}</td><td>{escape(j['error'])}</td></tr>" for j in report["jobs"])
-    outbox = ", ".join(f"{escape(k)}: {v}" for k, v in sorted(report["outbox"].items())) or "trống"
-    return HTMLResponse(f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Trạng thái dondoc</title></head>
-<body style="font-family:sans-serif"><h1>Trạng thái hệ thống</h1><p>Hàng đợi thư: {outbox}</p>
-<table border="1" cellpadding="4"><tr><th>Việc</th><th>Lần chạy gần nhất</th><th>Kết quả</th><th>Số liệu</th><th>Lỗi</th></tr>{rows}</table>
-</body></html>""")
+    jobs = [dict(j, counts=json.dumps(j["counts"], ensure_ascii=False)) for j in report["jobs"]]
+    return page(request, "status.html", dict(jobs=jobs, outbox=sorted(report["outbox"].items())))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dondoc.web.i18n_conversation import CONVERSATION_EN
 
+from dondoc.web.i18n_access import EN_ACCESS
+
 EN: dict[str, str] = {
+    **EN_ACCESS,  # the access pages' texts (users, tokens, links, status)
     # the compiled report (báo cáo tổng hợp)
     "Soạn báo cáo tổng hợp": "Draft the compiled report",
     "Số liệu tính đến ngày": "Figures as of",

@@ -76,8 +76,8 @@ def _leftovers(data: Any, lines: dict[tuple, int], name: str) -> list[Problem]:
             for path in found]
 
 
-def check_draft(text: str, name: str, *, known_agencies: frozenset[str], known_policies: frozenset[str],
-                known_tree: KnownTree | None = None) -> Config:
+def check_draft(text: str, name: str, *, known_agencies: frozenset[str] | dict[str, str | None],
+                known_policies: frozenset[str], known_tree: KnownTree | None = None) -> Config:
     """The edited draft checked as `dondoc load` checks a file; raises ConfigError."""
     if has_aliases(text):
         raise ConfigError([Problem(name, 0, "", "bản nháp không được dùng neo/bí danh YAML (&, *) "
@@ -134,7 +134,7 @@ def _plan_problems(session: Session, config: Config, user: User, name: str) -> l
 def load_draft(engine: Engine, *, text: str, name: str, user: User, now: datetime) -> Config:
     """Check the draft and the user's rights, then apply it in one transaction; raises ConfigError."""
     with session_scope(engine, write=False) as session:
-        known_agencies = frozenset(session.exec(select(Agency.id)))
+        known_agencies = dict(session.exec(select(Agency.id, Agency.parent_id)).all())  # cycles with stored agencies
         known_policies = frozenset(session.exec(select(Policy.id)))
         known_tree = implementing.known_tree(session)
     config = check_draft(text, name, known_agencies=known_agencies, known_policies=known_policies,

@@ -103,8 +103,9 @@ def rollup(ranked: list[dd.Tallied], infos: dict[str, dd.AgencyInfo], root: str 
     memo: dict[str, str | None] = {}
 
     def unit(agency: str) -> str | None:
-        path, node, found = [], agency, None
-        while node is not None:
+        path: dict[str, None] = {}  # ordered; a set too, so a cycle in bad data ends the walk (counted nowhere)
+        node, found = agency, None
+        while node is not None and node not in path:
             if node in memo:
                 found = memo[node]
                 break
@@ -112,7 +113,7 @@ def rollup(ranked: list[dd.Tallied], infos: dict[str, dd.AgencyInfo], root: str 
             if node == root or info is None or info.parent_id == root:
                 found = node if (node == root or info is not None) else None
                 break
-            path.append(node)
+            path[node] = None
             node = info.parent_id
         for n in path:
             memo[n] = found

@@ -14,7 +14,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from dondoc.engine.lifecycle import OPEN_STATUSES, TransitionError, standing_of
-from dondoc.notifications.tokens import LinkError, read_token
 from dondoc.store import evidence as files
 from dondoc.store.conversation_models import Evidence, ExtensionRequest, ReassignmentRequest
 from dondoc.store.db import session_scope
@@ -26,6 +25,8 @@ from dondoc.store.status import StaleUpdate
 from dondoc.web import conversation as talk
 from dondoc.web.actions import agency_change
 from dondoc.web.api_conversation import file_response
+from dondoc.notifications.tokens import LinkError, read_token_at
+from dondoc.web.access import REVOKED_LINK, link_revoked
 from dondoc.web.deps import PageError, WebContext, web
 from dondoc.web.params import RowId
 from dondoc.web.render import page
@@ -42,13 +43,16 @@ FormText = Annotated[str, Form()]
 def link_agency(ctx: WebContext, token: str) -> str:
     """The agency a link names; a PageError (403 tampered, 410 expired) otherwise."""
     try:
-        agency_id = read_token(token, secret=ctx.secret, max_age_s=ctx.settings.link_max_age_days * 86400)
+        agency_id, signed_at = read_token_at(token, secret=ctx.secret, max_age_s=ctx.settings.link_max_age_days * 86400)
     except LinkError as exc:
         if exc.expired:
             raise PageError(410, "Liên kết đã hết hạn. Vui lòng dùng liên kết trong thư nhắc việc mới nhất "
                                  "hoặc liên hệ cơ quan đầu mối. / This link has expired.") from None
         raise PageError(403, "Liên kết không hợp lệ (có thể đã bị sửa hoặc sao chép thiếu). Vui lòng mở lại "
                              "liên kết trong thư. / This link is not valid.") from None
+    with session_scope(ctx.engine, write=False) as session:
+        if link_revoked(session, agency_id, signed_at):
+            raise PageError(410, REVOKED_LINK)
     return agency_id
 
 

@@ -18,10 +18,11 @@ from dondoc.store.db import session_scope
 from dondoc.importer import PlanImportError, to_yaml
 from dondoc.store.models import Agency, Policy
 from dondoc.web.deps import PageError, UserDep, WebContext, csrf_protect, web
-from dondoc.web.import_data import MAX_UPLOAD, SUFFIXES, check_draft, draft_upload, load_draft, safe_name
+from dondoc.web.import_data import MAX_UPLOAD, SUFFIXES, check_draft, load_draft, safe_name
 from dondoc.web.import_edit import Form, apply_edits
 from dondoc.web.import_place import place_choices, place_problems
 from dondoc.web.import_view import DraftView, by_row, draft_view
+from dondoc.web.import_worker import draft_in_worker
 from dondoc.web.models import User
 from dondoc.web.render import page
 
@@ -98,7 +99,8 @@ async def _upload(request: Request) -> tuple[str, bytes]:
 async def import_upload(request: Request, user: UserDep) -> Response:
     try:
         name, data = await _upload(request)
-        result = await run_in_threadpool(draft_upload, web(request).engine, name=name, data=data)
+        ctx = web(request)  # the importer runs in a worker process with time and memory limits
+        result = await run_in_threadpool(draft_in_worker, ctx.engine, ctx.settings, name=name, data=data)
     except _Rejected as exc:
         return await run_in_threadpool(_page, request, error=exc.message, status_code=exc.status_code)
     except PlanImportError as exc:

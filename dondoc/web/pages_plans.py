@@ -22,7 +22,7 @@ from dondoc.web import conversation as talk
 from dondoc.web.actions import ActionError, NotFound, review
 from dondoc.web.api_conversation import file_response
 from dondoc.web.deps import PageError, ScopeDep, UserDep, WebContext, csrf_protect, web
-from dondoc.web.params import Key, RowId
+from dondoc.web.params import Key, RowId, bounded_day
 from dondoc.web.plan_data import plan_view, plans_overview, preview
 from dondoc.web.render import page
 from dondoc.web.rollup_view import plan_rollup
@@ -45,9 +45,10 @@ def _preview_moment(ctx: WebContext, text: str | None) -> datetime:
     if not text:
         return ctx.now()
     try:
-        return datetime.combine(date.fromisoformat(text), PREVIEW_HOUR, tzinfo=VN_TZ)
-    except ValueError:
-        raise PageError(400, f"Ngày '{text}' cần dạng YYYY-MM-DD / expected YYYY-MM-DD") from None
+        return datetime.combine(bounded_day(text), PREVIEW_HOUR, tzinfo=VN_TZ)
+    except ValueError as exc:
+        raise PageError(400, f"Ngày '{text}' cần dạng YYYY-MM-DD, trong khoảng 2000-2100 / expected YYYY-MM-DD "
+                             f"({exc})") from None
 
 
 def _plan(session, plan_id: str, scope: Scope) -> Plan:  # noqa: ANN001

@@ -25,6 +25,17 @@ def iso_date(value: Any) -> Any:
     return value
 
 
+MIN_DAY, MAX_DAY = date(2000, 1, 1), date(2100, 12, 31)  # what the calendar and the sweep can step around
+
+
+def bounded_day(text: str) -> date:
+    """A YYYY-MM-DD date within MIN_DAY..MAX_DAY (ValueError, bilingual, otherwise)."""
+    value = date.fromisoformat(iso_date(text))
+    if not MIN_DAY <= value <= MAX_DAY:
+        raise ValueError(f"Ngày '{text}' phải trong khoảng {MIN_DAY.year}-{MAX_DAY.year} / date out of range")
+    return value
+
+
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 Key = Annotated[str, Path(pattern=NO_NUL, max_length=120)]
 RowIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]

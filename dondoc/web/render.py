@@ -57,10 +57,16 @@ def _environment() -> Environment:
 templates = Jinja2Templates(env=_environment())
 
 
+def _relative(request: Request, **params: str) -> str:
+    """This page's path and query with `params` set: never an absolute URL, which would follow the Host header."""
+    url = request.url.include_query_params(**params)
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
 def page(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
     lang, chosen = pick_lang(request)
     base = dict(lang=lang, _=translator(lang), user=getattr(request.state, "user", None), csrf=csrf_for(request),
-                lang_url=lambda code: str(request.url.include_query_params(lang=code)))
+                lang_url=lambda code: _relative(request, lang=code))
     response = templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status_code)
     response.headers.update(SECURITY_HEADERS)
     if chosen:

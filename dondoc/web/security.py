@@ -1,5 +1,5 @@
-"""Secrets of the web edge: password hashes, API tokens, the signed session
-cookie and CSRF tokens. Nothing here touches the database."""
+"""Secrets of the web edge: password hashes, API tokens and CSRF tokens.
+Nothing here touches the database (sessions: dondoc.web.sessions)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 SESSION_COOKIE = "dondoc_session"
 CSRF_COOKIE = "dondoc_csrf"
-SESSION_MAX_AGE_S = 12 * 3600
+SESSION_MAX_AGE_S = 12 * 3600  # the cookies' max-age; the server ends sessions earlier (idle, logout)
 TOKEN_PREFIX = "ddk_"
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("dondoc-timing-equaliser")
@@ -43,34 +43,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def fingerprint(password_hash: str) -> str:
-    """Changes with the password, so a password change ends old sessions."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
-
-
 @dataclass(frozen=True)
 class SessionData:
+    """What a request knows of its server-side session (dondoc.web.sessions)."""
+
     user_id: int
     csrf: str
-    fingerprint: str
-
-
-def _session_serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="dondoc.session.v1")
-
-
-def dump_session(data: SessionData, *, secret: str) -> str:
-    return _session_serializer(secret).dumps({"u": data.user_id, "c": data.csrf, "f": data.fingerprint})
-
-
-def load_session(cookie: str | None, *, secret: str) -> SessionData | None:
-    if not cookie:
-        return None
-    try:
-        raw = _session_serializer(secret).loads(cookie, max_age=SESSION_MAX_AGE_S)
-        return SessionData(int(raw["u"]), str(raw["c"]), str(raw["f"]))
-    except (BadSignature, KeyError, TypeError, ValueError):
-        return None
 
 
 def new_csrf() -> str:

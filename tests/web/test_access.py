@@ -21,7 +21,8 @@ from tests.web.conftest import COMMUNE, csrf_of
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/"), ("GET", "/openapi.json")}
 AGENCY_LINKS = re.compile(r"^/r/")          # a signed link instead of a login: refused when forged
 SAMPLE = {"plan_id": COMMUNE, "task_id": "1", "occurrence_id": "1", "email_id": "1", "token": "forged.link.token",
-          "evidence_id": "1", "request_id": "1", "indicator_id": "1", "decision": "approve"}  # the last four: issue 16
+          "evidence_id": "1", "request_id": "1", "indicator_id": "1", "decision": "approve",
+          "user_id": "1", "token_id": "1"}  # evidence..decision: issue 16; user, token: issue 15
 
 
 @pytest.fixture

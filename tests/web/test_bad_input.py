@@ -26,9 +26,29 @@ def test_a_status_change_on_a_huge_id_is_refused(anon, token_for):
     assert response.status_code == 422
 
 
-@pytest.mark.parametrize("path", [f"/tasks/{HUGE}", f"/occurrences/{HUGE}"])
-def test_ids_beyond_the_databases_integers_are_refused_by_the_pages(as_user, path):
-    assert as_user("lan").get(path).status_code == 422
+@pytest.mark.parametrize("path", [f"/tasks/{HUGE}", f"/occurrences/{HUGE}", "/tasks/abc", "/occurrences/0"])
+def test_ids_the_pages_cannot_hold_answer_the_html_not_found_page(as_user, path):
+    response = as_user("lan").get(path)
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert "Không tìm thấy trang / page not found" in response.text and "<html" in response.text
+
+
+@pytest.mark.parametrize("query", ["preview_on=9999-12-31", "preview_on=0001-01-01", "preview_on=03/07/2023"])
+def test_a_preview_date_the_calendar_cannot_reach_is_refused_with_the_error_page(as_user, query):
+    response = as_user("lan").get(f"/plans/{COMMUNE}?{query}")
+    assert response.status_code == 400 and "cần dạng YYYY-MM-DD, trong khoảng 2000-2100" in response.text
+
+
+def test_the_status_page_needs_a_login_and_uses_the_site_layout(loaded, db_url):
+    from fastapi.testclient import TestClient
+
+    from dondoc.workflows.serve import build_app
+    from tests.web.conftest import login, settings_for
+
+    app = build_app(settings_for(db_url), loaded, scheduler=False)
+    assert TestClient(app).get("/status", follow_redirects=False).status_code == 303
+    page = login(TestClient(app), "lan").get("/status")
+    assert page.status_code == 200 and 'href="/static/style.css"' in page.text and "Trạng thái hệ thống" in page.text
 
 
 @pytest.mark.parametrize("path", ["/api/tasks?plan=%00", "/api/plans/a%00b", "/api/occurrences?owner=x%00",

@@ -1,0 +1,41 @@
+"""English for the access pages (users and tokens, system status), merged into i18n_en.EN."""
+from __future__ import annotations
+
+EN_ACCESS: dict[str, str] = {
+    "Người dùng và mã truy cập": "Users and tokens",
+    "Người dùng": "Users",
+    "Tên đăng nhập": "Username",
+    "Vai trò": "Role",
+    "Cơ quan": "Agency",
+    "Hoạt động": "Active",
+    "Phiên mở": "Open sessions",
+    "Tạo lúc": "Created",
+    "Khóa": "Disable",
+    "Mở khóa": "Enable",
+    "Đã khóa": "Disabled",
+    "Đang hoạt động": "Active",
+    "Mật khẩu mới": "New password",
+    "Đổi mật khẩu": "Change password",
+    "Mã truy cập API": "API tokens",
+    "Ghi chú": "Label",
+    "Thu hồi": "Revoke",
+    "Đã thu hồi": "Revoked",
+    "Còn hiệu lực": "Valid",
+    "Không có mã truy cập.": "No tokens.",
+    "Thu hồi liên kết của cơ quan": "Revoke an agency's links",
+    "Mọi liên kết đã gửi cho cơ quan sẽ mở ra trang “đã thu hồi”; thư nhắc sau có liên kết mới.":
+        "Every link sent to the agency opens a “revoked” page; the next reminders carry new links.",
+    "Mã cơ quan": "Agency id",
+    "Đã thực hiện:": "Done:",
+    "Đổi mật khẩu, khóa người dùng hay thu hồi đều kết thúc các phiên đăng nhập liên quan và được ghi nhật ký.":
+        "Changing a password, disabling a user or revoking ends the sessions concerned and is written to the audit log.",
+    "Trạng thái hệ thống": "System status",
+    "Hàng đợi thư:": "Outbox:",
+    "trống": "empty",
+    "Việc": "Job",
+    "Lần chạy gần nhất": "Last run",
+    "Kết quả": "Result",
+    "Số liệu": "Figures",
+    "Lỗi": "Error",
+    "Chưa có lần chạy nào.": "No runs yet.",
+}
