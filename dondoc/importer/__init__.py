@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from dondoc.importer.agencies import Registry
-from dondoc.importer.draft import ImportResult, PlanDraft, ProposedAgency, ReportingDraft, Review, TaskDraft, build_draft
+from dondoc.importer.draft import (
+    ImportResult,
+    PlanDraft,
+    ProposedAgency,
+    ReportingDraft,
+    Review,
+    TaskDraft,
+    build_draft,
+)
 from dondoc.importer.errors import PlanImportError
 from dondoc.importer.header import read_header
 from dondoc.importer.output import summary_vi, to_dict, to_yaml

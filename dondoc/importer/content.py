@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dondoc.importer.fields import Field, field_paragraph, indicators
+from dondoc.importer.model import Context, Found, Note, Task, make_title
 from dondoc.importer.names import NameRef, resolve
 from dondoc.importer.structure import Node, Para, walk
-from dondoc.importer.tasks import Context, Found, Note, Task, make_title
 
 _LEAD, _TIME = ("lead", "support"), ("timeframe",)
 

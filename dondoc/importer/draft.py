@@ -14,14 +14,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping, Sequence
 
+from dondoc.engine.timeframes import (
+    Continuous,
+    Deadline,
+    OnEvent,
+    Recurring,
+    Schedule,
+    TimeframeError,
+    parse_timeframe,
+)
 from dondoc.importer.agencies import HOW_VI, Registry
 from dondoc.importer.header import Header
+from dondoc.importer.lines import SourceText
+from dondoc.importer.model import Found, Signal, Task
 from dondoc.importer.names import NameRef, resolve
 from dondoc.importer.regime import Regime
-from dondoc.importer.tasks import Found, Signal, Task
-from dondoc.importer.text import SourceText
 from dondoc.importer.vn import fold, folded_key, slug
-from dondoc.engine.timeframes import Continuous, Deadline, OnEvent, Recurring, Schedule, TimeframeError, parse_timeframe
 
 DEFAULT_TIMEFRAME = "Thường xuyên trong năm"
 _EVERY_VI = {"month": "hằng tháng", "quarter": "hằng quý", "half_year": "6 tháng một lần", "year": "hằng năm"}

@@ -21,10 +21,16 @@ Funding ("Kinh phí") and reporting ("Chế độ báo cáo") are not tasks.
 """
 from __future__ import annotations
 
-from dondoc.importer.fields import field_paragraph, indicators, subject_lead, support_in_text, timeframe_in_text
+from dondoc.importer.fields import (
+    field_paragraph,
+    indicators,
+    subject_lead,
+    support_in_text,
+    timeframe_in_text,
+)
+from dondoc.importer.model import Context, Found, Note, Signal, Task, make_title
 from dondoc.importer.names import NameRef, looks_like_heading, resolve
 from dondoc.importer.structure import Node, Para, walk
-from dondoc.importer.tasks import Context, Found, Note, Signal, Task, make_title
 from dondoc.importer.vn import fold
 
 _NOT_DUTIES = ("kinh phi", "che do bao cao", "che do thong tin bao cao", "bao cao dinh ky")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dondoc.importer.text import Line
+from dondoc.importer.lines import Line
 from dondoc.importer.vn import clean, fold
 
 _ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\s*[.)]\s*(?P<rest>\S.*)$")

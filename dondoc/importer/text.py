@@ -7,30 +7,16 @@ are pure. Line numbers are what a coordinator can find again: the line of a
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
 from pathlib import Path
 
 from dondoc.importer.errors import PlanImportError
+from dondoc.importer.lines import Line, SourceText
+from dondoc.importer.wordfile import docx_lines
 
 MAX_BYTES = 20 * 1024 * 1024
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"          # Word 97-2003 .doc, old .xls
 _PDF = b"%PDF"
-
-
-@dataclass(frozen=True)
-class Line:
-    no: int
-    text: str
-
-
-@dataclass(frozen=True)
-class SourceText:
-    name: str                       # file name as shown in "file:line"
-    lines: tuple[Line, ...]
-
-    def where(self, no: int) -> str:
-        return f"{self.name}:{no}"
 
 
 def from_text(text: str, name: str) -> SourceText:
@@ -85,7 +71,5 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
     except OSError as exc:
         raise PlanImportError(name, f"không đọc được tệp / cannot read file: {exc.strerror}") from None
     if _check_kind(raw, path, name) == "docx":
-        from dondoc.importer.wordfile import docx_lines
-
         return SourceText(name, docx_lines(raw, name))
     return from_text(decode_text(raw, name), name)

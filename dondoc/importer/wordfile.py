@@ -19,7 +19,7 @@ import zipfile
 from typing import Any
 
 from dondoc.importer.errors import PlanImportError
-from dondoc.importer.text import Line
+from dondoc.importer.lines import Line
 from dondoc.importer.vn import fold
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
