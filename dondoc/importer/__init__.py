@@ -25,6 +25,7 @@ from dondoc.importer.draft import (
 )
 from dondoc.importer.errors import PlanImportError
 from dondoc.importer.header import read_header
+from dondoc.importer.lines import MAX_LINES, MAX_PARAGRAPHS, too_long
 from dondoc.importer.output import summary_vi, to_dict, to_yaml
 from dondoc.importer.regime import find_regime_node, read_regime
 from dondoc.importer.structure import build_tree, paragraphs
@@ -39,7 +40,11 @@ def draft_plan(source: SourceText, *, agencies: Sequence[Mapping[str, Any]],
                plans: Sequence[Mapping[str, Any]] = ()) -> ImportResult:
     """Read a plan's lines into a draft; `agencies` are registry rows (id, name, aliases...),
     `plans` already configured plans (to link `implements`)."""
+    if len(source.lines) > MAX_LINES:
+        raise too_long(source.name, len(source.lines), MAX_LINES)
     paras = paragraphs(source.lines)
+    if len(paras) > MAX_PARAGRAPHS:
+        raise too_long(source.name, len(paras), MAX_PARAGRAPHS, "đoạn / paragraphs")
     if not paras:
         raise PlanImportError(source.name, "tệp không có nội dung / the file has no text")
     root, header_paras = build_tree(paras)

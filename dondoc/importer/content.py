@@ -106,26 +106,32 @@ class _Reader:
             self.groups.append(group)
 
     def share_backwards(self) -> None:
-        """Fields written once after field-less siblings apply to them too."""
+        """Fields written once after field-less siblings apply to them too (one backward pass per group)."""
         for group in self.groups:
             for kinds in (_LEAD, _TIME):
-                for i, item in enumerate(group):
+                source: _Item | None = None
+                for item in reversed(group):
                     if kinds[0] in item.fields:
-                        continue
-                    source = next((later for later in group[i + 1:] if kinds[0] in later.fields), None)
-                    if source is not None:
+                        source = item
+                    elif source is not None:
                         self._copy(item, source, kinds, f"ghi chung sau mục {source.number}")
 
     def inherit(self) -> None:
+        headings: dict[int, dict[str, Field]] = {}
         for item in self.items:
             for kinds in (_LEAD, _TIME):
                 if kinds[0] in item.fields:
                     continue
-                heading = next((a for a in item.node.ancestors()
-                                if kinds[0] in _first_fields(self.fields.get(id(a), []))), None)
+                heading = next((a for a in item.node.ancestors() if kinds[0] in self._heading_fields(a, headings)),
+                               None)
                 if heading is not None:
-                    source = _Item(heading, heading.label, [], _first_fields(self.fields[id(heading)]))
+                    source = _Item(heading, heading.label, [], headings[id(heading)])
                     self._copy(item, source, kinds, f"ghi ở mục {heading.label or 'cha'}")
+
+    def _heading_fields(self, node: Node, memo: dict[int, dict[str, Field]]) -> dict[str, Field]:
+        if id(node) not in memo:
+            memo[id(node)] = _first_fields(self.fields.get(id(node), []))
+        return memo[id(node)]
 
     @staticmethod
     def _copy(item: _Item, source: _Item, kinds: tuple[str, ...], where: str) -> None:

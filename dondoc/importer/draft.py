@@ -127,6 +127,8 @@ class _Ids:
     proposals: dict[str, dict[str, Any]] = field(default_factory=dict)
     matched: set[str] = field(default_factory=set)
     fuzzy: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    known: Registry = field(default_factory=lambda: Registry(similar=False))   # the proposals, as a registry
+    taken: set[str] = field(default_factory=set)                               # ids used so far
 
     def id_of(self, ref: NameRef | None, *, line: int, user: str, role: str) -> tuple[str | None, list[Review]]:
         where = self.source.where(line) if line else ""
@@ -146,23 +148,27 @@ class _Ids:
 
     def _same_proposal(self, text: str) -> str | None:
         """A name already proposed under another spelling ("Công chức văn hóa" ~ "Công chức văn hóa – xã hội")."""
-        rows = [{"id": key, "name": p["name"], "aliases": p["aliases"]} for key, p in self.proposals.items()]
-        found = Registry(rows).match(text) if rows else None
+        found = self.known.match(text) if self.proposals else None
         return found.agency_id if found and found.agency_id and not fold(text).startswith("cac ") else None
 
     def _propose(self, ref: NameRef, where: str, user: str, role: str) -> tuple[str, list[Review]]:
         key = folded_key(ref.text)
         if key not in self.proposals and (same := self._same_proposal(ref.text)):
             self.proposals[same]["aliases"].append(ref.text)
+            self.known.add({"id": same, "name": ref.text})
             key = same
         if key not in self.proposals:
             base = slug(ref.text) + (f"-{slug(self.place)}" if self.place and slug(self.place) not in slug(ref.text) else "")
-            taken = set(self.registry.agencies) | {p["id"] for p in self.proposals.values()}
-            new_id = base if base not in taken else next(f"{base}-{n}" for n in range(2, 999) if f"{base}-{n}" not in taken)
+            if not self.taken:
+                self.taken.update(self.registry.agencies)
+            new_id = base if base not in self.taken else next(
+                f"{base}-{n}" for n in range(2, 10**6) if f"{base}-{n}" not in self.taken)
+            self.taken.add(new_id)
             group = ref.how == "group" or fold(ref.text).startswith("cac ")
             name = ref.text[:1].upper() + ref.text[1:]
             self.proposals[key] = {"id": new_id, "name": name, "level": "group" if group else _level(ref.text),
                                    "source": where, "used_by": [], "group": group, "aliases": []}
+            self.known.add({"id": key, "name": name})
         proposal = self.proposals[key]
         proposal["used_by"].append(user)
         kind = "một nhóm cơ quan chung, " if proposal["group"] else ""

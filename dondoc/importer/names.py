@@ -114,7 +114,13 @@ def _ref(piece: str, match: Match, registry: Registry) -> NameRef:
 
 
 def resolve(text: str, registry: Registry, *, home: str = "") -> list[NameRef]:
-    """Every piece of a list of names, matched against the registry."""
+    """Every piece of a list of names, matched against the registry (memoised on the registry)."""
+    if (text, home) not in registry.memo:
+        registry.memo[(text, home)] = _resolve(text, registry, home)
+    return list(registry.memo[(text, home)])
+
+
+def _resolve(text: str, registry: Registry, home: str) -> list[NameRef]:
     pieces = split_names(text, registry)
     if not pieces:
         return []

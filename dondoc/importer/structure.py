@@ -60,18 +60,21 @@ def _continues(previous: str, text: str) -> bool:
 
 
 def paragraphs(lines: tuple[Line, ...]) -> list[Para]:
-    """Non-empty lines as paragraphs; page-break continuations joined; footnotes dropped."""
-    out: list[Para] = []
+    """Non-empty lines as paragraphs; page-break continuations joined; footnotes dropped.
+    Pieces are joined once per paragraph, so a run of continuations stays linear."""
+    starts: list[int] = []
+    pieces: list[list[str]] = []
     for line in lines:
         raw = line.text.strip()
         if not raw or _FOOTNOTE.match(raw):
             continue
         text = clean(raw)
-        if out and _continues(out[-1].text, text):
-            out[-1] = Para(out[-1].line, f"{out[-1].text} {text}")
+        if pieces and _continues(pieces[-1][-1], text):
+            pieces[-1].append(text)
         elif text:
-            out.append(Para(line.no, text))
-    return out
+            starts.append(line.no)
+            pieces.append([text])
+    return [Para(no, " ".join(parts)) for no, parts in zip(starts, pieces, strict=True)]
 
 
 def classify(text: str) -> tuple[str, str, str] | None:
