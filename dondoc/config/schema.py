@@ -76,16 +76,30 @@ class PolicyIn(Strict):
 
 
 class ReportingIn(Strict):
+    """One report of a plan's regime. `due`: "dd/mm" (year, 6 months, quarter), "dd/mm/yyyy" (once); a monthly
+    report may give `day` (of the month) and a daily one `time` ("16:00") instead."""
+
     name: str
-    due: str
+    every: Literal["once", "day", "week", "month", "quarter", "6 months", "year"] = "year"
+    due: str | None = None
+    day: int | None = Field(default=None, ge=1, le=31)
+    time: str | None = Field(default=None, pattern=r"^(?:[01]\d|2[0-3]):[0-5]\d$")
     from_: str | list[str] = Field(default="leads", alias="from")
     to: str = "focal"
 
-    @field_validator("due")
-    @classmethod
-    def _valid_due(cls, v: str) -> str:
-        parse_day_month(v)
-        return v
+    @model_validator(mode="after")
+    def _valid_due(self) -> ReportingIn:
+        if self.every == "once":
+            if not self.due or not re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", self.due):
+                raise ValueError(f"'{self.due}': báo cáo một lần cần ngày đủ dd/mm/yyyy / a one-off report needs dd/mm/yyyy")
+            day, month, year = (int(x) for x in self.due.split("/"))
+            date(year, month, day)
+        elif self.due is not None:
+            parse_day_month(self.due)
+        elif self.every in ("year", "6 months") or (self.every == "month" and self.day is None) or (
+                self.every == "day" and self.time is None):
+            raise ValueError("báo cáo cần hạn: due (dd/mm), day (tháng) hoặc time (ngày) / the report needs a due date")
+        return self
 
 
 class PeriodIn(Strict):

@@ -29,6 +29,7 @@ from dondoc.importer.lines import MAX_LINES, MAX_PARAGRAPHS, too_long
 from dondoc.importer.output import summary_vi, to_dict, to_yaml
 from dondoc.importer.regime import find_regime_node, read_regime
 from dondoc.importer.structure import build_tree, paragraphs
+from dondoc.importer.tables import split_tables
 from dondoc.importer.tasks import find_tasks
 from dondoc.importer.text import SourceText, from_text, read_source
 
@@ -47,14 +48,15 @@ def draft_plan(source: SourceText, *, agencies: Sequence[Mapping[str, Any]],
         raise too_long(source.name, len(paras), MAX_PARAGRAPHS, "đoạn / paragraphs")
     if not paras:
         raise PlanImportError(source.name, "tệp không có nội dung / the file has no text")
+    paras, tables = split_tables(paras)
     root, header_paras = build_tree(paras)
     header = read_header(header_paras, paras)
     registry = Registry(agencies)
-    found = find_tasks(root, registry, home=header.home)
+    found = find_tasks(root, registry, home=header.home, tables=tables)
     if not found.tasks:
         raise PlanImportError(source.name, _no_tasks(header.is_plan), paras[0].line)
     node = find_regime_node(root)
-    regime = read_regime(node, registry, home=header.home) if node else None
+    regime = read_regime(node, registry, home=header.home, everything=paras)
     return build_draft(source, header, found, regime, registry, plans)
 
 

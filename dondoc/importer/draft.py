@@ -64,9 +64,12 @@ class TaskDraft:
 @dataclass(frozen=True)
 class ReportingDraft:
     name: str
-    due: str | None
+    due: str | None                 # "dd/mm" (year, 6 months, quarter...), "dd/mm/yyyy" (once), None
     to: str | None                  # "focal", an agency id, or None (unknown)
     from_: str = "leads"
+    every: str = "year"             # once | day | week | month | quarter | "6 months" | year
+    day: int | None = None          # monthly: day of the month
+    time: str | None = None         # daily: "16:00"
 
 
 @dataclass(frozen=True)
@@ -257,9 +260,9 @@ def _reporting(regime: Regime | None, focal: str | None, ids: _Ids) -> tuple[tup
     if to is None and not reviews:
         reviews.append(Review("reporting", where, "Không rõ báo cáo gửi về cơ quan nào; tạm ghi cơ quan đầu mối"))
     target = "focal" if to is None or to == focal else to
-    items = tuple(ReportingDraft(i.name, i.due, target) for i in regime.items)
+    items = tuple(ReportingDraft(i.name, i.due, target, every=i.every, day=i.day, time=i.time) for i in regime.items)
     reviews += [Review("reporting", ids.source.where(i.line), f"{i.name}: văn bản không ghi ngày báo cáo; hãy điền due (dd/mm)")
-                for i in regime.items if i.due is None]
+                for i in regime.items if i.due is None and i.day is None and i.time is None]
     if not items:
         reviews.append(Review("reporting", where, "Mục “Chế độ báo cáo” không ghi kỳ và ngày báo cáo"))
     return items, reviews

@@ -36,6 +36,7 @@ class Task:
     timeframe_line: int = 0
     indicators: tuple[int, ...] = ()
     notes: tuple[Note, ...] = ()
+    from_table: bool = False                # a row of a task table (an appendix)
 
 
 @dataclass(frozen=True)

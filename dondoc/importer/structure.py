@@ -110,13 +110,25 @@ def _open_parent(stack: list[Node], kind: str, depth: int) -> Node:
     return stack[-1]
 
 
+def is_plan_word(text: str) -> bool:
+    return fold(text).replace(" ", "") == "kehoach"
+
+
 def build_tree(paras: list[Para]) -> tuple[Node, list[Para]]:
-    """The item tree, and the paragraphs before the first numbered item (the header)."""
+    """The item tree, and the paragraphs before the first numbered item (the header).
+    After "Nơi nhận:" nothing is read, unless a "KẾ HOẠCH" title follows: a decision wrapping its plan, whose
+    own signature block comes first; the plan's items then start again from the top."""
     root, header = Node("root", "", "", 0), []
-    stack = [root]
+    stack, closed = [root], False
     for para in paras:
+        if closed:
+            if is_plan_word(para.text):
+                closed, stack = False, [root]
+                header.append(para)
+            continue
         if is_closing(para.text):
-            break
+            closed = True
+            continue
         found = classify(para.text)
         if found is None or (found[0] == "bullet" and stack[-1] is root):
             (header if stack[-1] is root else stack[-1].body).append(para)

@@ -12,6 +12,8 @@ If nothing assigns anything, the content leaves are imported without leads
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dondoc.importer.agencies import Registry
 from dondoc.importer.content import content_tasks
 from dondoc.importer.duties import organisation_tasks
@@ -25,12 +27,14 @@ from dondoc.importer.model import (
     section_kind,
     unique_numbers,
 )
+from dondoc.importer.restated import drop_restatements
 from dondoc.importer.structure import Node
+from dondoc.importer.tables import TaskTable, table_tasks
 
 __all__ = ["Context", "Found", "Note", "Signal", "Task", "find_tasks", "make_title", "section_kind"]
 
 
-def find_tasks(root: Node, registry: Registry, *, home: str = "") -> Found:
+def find_tasks(root: Node, registry: Registry, *, home: str = "", tables: Sequence[TaskTable] = ()) -> Found:
     ctx, found = Context(registry, home), Found()
     sections = [c for c in root.children if c.kind == "roman"] or [root]
     content = [s for s in sections if s is root or section_kind(s) == "content"]
@@ -40,6 +44,9 @@ def find_tasks(root: Node, registry: Registry, *, home: str = "") -> Found:
     for section in sections:
         if section is not root and section_kind(section) == "organisation":
             organisation_tasks(section, ctx, found)
+    if tables:
+        rows = table_tasks(list(tables), ctx)
+        found.tasks = drop_restatements(found.tasks, rows, found) + rows
     if not found.tasks and found.general:
         found.tasks, found.general = found.general, []
     if not found.tasks:

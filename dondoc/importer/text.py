@@ -10,7 +10,8 @@ import codecs
 from pathlib import Path
 
 from dondoc.importer.errors import PlanImportError
-from dondoc.importer.lines import Line, SourceText
+from dondoc.importer.lines import MAX_LINES, Line, SourceText
+from dondoc.importer.markdown import unwrap
 from dondoc.importer.wordfile import docx_lines
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -22,7 +23,10 @@ _PDF = b"%PDF"
 def from_text(text: str, name: str) -> SourceText:
     """Plain text -> one Line per line, numbered from 1 like an editor does."""
     rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return SourceText(name, tuple(Line(i, row) for i, row in enumerate(rows, start=1)))
+    lines = tuple(Line(i, row) for i, row in enumerate(rows, start=1))
+    if name.lower().endswith((".md", ".markdown")) and len(lines) <= MAX_LINES:
+        lines = unwrap(lines)           # a crawled web page: hard-wrapped paragraphs, flattened tables
+    return SourceText(name, lines)
 
 
 def decode_text(raw: bytes, name: str) -> str:

@@ -81,8 +81,8 @@ def test_the_implemented_plan_is_read_with_its_number(drafts):
 
 def test_the_reporting_regime_goes_to_the_focal_agency(drafts):
     reporting = drafts[PROVINCE].plan.reporting
-    assert [(r.name, r.due, r.from_, r.to) for r in reporting] == [
-        ("Báo cáo 6 tháng", "10/05", "leads", "focal"), ("Báo cáo năm", "10/11", "leads", "focal")]
+    assert [(r.name, r.every, r.due, r.from_, r.to) for r in reporting] == [
+        ("Báo cáo 6 tháng", "6 months", "10/05", "leads", "focal"), ("Báo cáo năm", "year", "10/11", "leads", "focal")]
     assert drafts[PROVINCE].plan.onward_report.startswith("Bộ Lao động – Thương binh và Xã hội")
 
 
