@@ -68,8 +68,13 @@ def strip_level(folded: str) -> str:
     return _TRAILING_LEVEL.sub("", folded).strip()
 
 
+_PLURAL = re.compile(r"^(?:cac|nhung)\s|^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd|cong an|tram y te|truong)"
+                     r"(?:\s+cap\s+\w+)?\s+cac\s")
+
+
 def is_plural(folded: str) -> bool:
-    return folded.startswith(("cac ", "nhung ")) or " cac " in folded
+    """'các sở, ngành', 'UBND các xã' name a group; 'Ban Quản lý các khu công nghiệp' is one body."""
+    return bool(_PLURAL.match(folded))
 
 
 class Registry:

@@ -191,14 +191,16 @@ def _gaps(section: Node, prefix: str) -> dict[int, Note]:
     return notes
 
 
-def content_tasks(section: Node, ctx: Context, found: Found, *, prefix: str = "", force: bool = False) -> None:
+def content_tasks(section: Node, ctx: Context, found: Found, *, prefix: str = "", force: bool = False,
+                  quiet: bool = False) -> bool:
+    """The commune shape's tasks of a section; False (nothing read) when it assigns no field at all."""
     reader = _Reader(section, ctx, prefix)
     if not reader.has_fields() and not force:
-        if section.children:
+        if section.children and not quiet:
             found.notes.append(Note("tasks", section.line, f"Mục {section.label} “{section.title}” "
                                     f"({len(section.children)} mục) không giao cơ quan chủ trì hay thời hạn nào: "
                                     "coi là định hướng chung, không nhập thành nhiệm vụ"))
-        return
+        return False
     reader.collect(section, prefix.rstrip(".") if section.kind == "roman" and prefix else "")
     reader.share_backwards()
     reader.inherit()
@@ -207,3 +209,4 @@ def content_tasks(section: Node, ctx: Context, found: Found, *, prefix: str = ""
         if id(item.node) in gaps:
             item.notes.append(gaps[id(item.node)])
         found.tasks.append(_task(item, ctx))
+    return True

@@ -21,6 +21,8 @@ Funding ("Kinh phí") and reporting ("Chế độ báo cáo") are not tasks.
 """
 from __future__ import annotations
 
+import re
+
 from dondoc.importer.fields import (
     field_paragraph,
     indicators,
@@ -37,20 +39,60 @@ _NOT_DUTIES = ("kinh phi", "che do bao cao", "che do thong tin bao cao", "bao ca
 _LETTERS = "abcdđeghiklmnopqrstuvxy"          # the Vietnamese order: d, đ, e, g
 
 
-def _units(heading: Node, rest: str) -> list[tuple[str, str, int, bool]]:
-    """(suffix, text, line, lettered by us) for each duty under an agency heading."""
+_POINTER = re.compile(r"(?:nhiem vu|noi dung|giai phap|chi tieu)\b.{0,120}?(?:\btai\s+(?:muc|phu luc|diem|khoan|tiet|\()"
+                      r"|\bphu luc\b|(?:neu|ghi|de ra|duoc giao|phan cong)\s+(?:tai|o)\s)")
+_NOT_A_DUTY = re.compile(r"^(?:la co quan (?:dau moi|thuong truc)|(?:thuc hien\s+)?che do (?:thong tin,?\s+)?bao cao"
+                         r"|bao cao dinh ky)")
+_GROUP_LINE = re.compile(r"^(?:(?:chu tri|chu dong)\s*,?\s*)?(?:va\s+)?phoi hop(?:\s+voi)?\s+(?P<who>.+?)[:.]?$")
+
+
+_ONLY_THE_PLAN = re.compile(r"(?:to chuc|trien khai)(?:\s+\w+){0,3}\s+thuc hien(?:\s+\w+){0,2}\s+(?:ke hoach|cac nhiem vu)"
+                            r"|(?:to chuc|trien khai) thuc hien (?:dam bao|theo dung|nghiem tuc)")
+
+
+def is_pointer(text: str) -> bool:
+    """A duty that only points elsewhere ("Chủ trì triển khai các nhiệm vụ tại mục IV.2 / tại Phụ lục"), or only
+    says to carry the plan out ("Phối hợp ... tổ chức thực hiện kế hoạch theo đúng quy định")."""
+    folded = fold(text)
+    words = len(folded.split())
+    return (words <= 45 and bool(_POINTER.search(folded))) or (words <= 30 and bool(_ONLY_THE_PLAN.search(folded)))
+
+
+def _bullet_text(node: Node) -> str:
+    return "\n".join([node.title] + [p.text for p in node.body] + [f"- {b.title}" for b in walk(node)[1:]])
+
+
+def _group(letter: Node) -> str | None:
+    """'a) Chủ trì, phối hợp với các sở, ngành ...' over '-' duties: the partners of every duty below."""
+    bullets = [c for c in letter.children if c.kind == "bullet"]
+    m = _GROUP_LINE.match(fold(letter.title).strip())
+    if not bullets or not m or len(letter.title.split()) > 30:
+        return None
+    return letter.title[m.start("who"):m.end("who")]
+
+
+def _units(heading: Node, rest: str) -> list[tuple[str, str, int, bool, str | None]]:
+    """(suffix, text, line, lettered by us, partners of a group line) for each duty under an agency heading."""
     letters = [c for c in heading.children if c.kind == "letter"]
+    bullets = [c for c in heading.children if c.kind == "bullet"]
+    out: list[tuple[str, str, int, bool, str | None]] = []
+    for letter in letters:
+        partners = _group(letter)
+        if partners is not None:
+            out += [(f".{letter.label}-{i}", _bullet_text(b), b.line, False, partners)
+                    for i, b in enumerate((c for c in letter.children if c.kind == "bullet"), 1)]
+        else:
+            out.append((f".{letter.label}", _bullet_text(letter), letter.line, False, None))
     if letters:
-        out = []
-        for letter in letters:
-            body = [letter.title] + [p.text for p in letter.body]
-            body += [f"- {b.title}" for b in walk(letter)[1:]]
-            out.append((f".{letter.label}", "\n".join(body), letter.line, False))
         return out
     paras = ([Para(heading.line, rest)] if rest else []) + heading.body
+    if bullets:
+        intro = [p for p in paras if len(p.text.split()) > 12 and not p.text.rstrip().endswith(":")]
+        return ([("", p.text, p.line, False, None) for p in intro[:1]]
+                + [(f"-{i}", _bullet_text(b), b.line, False, None) for i, b in enumerate(bullets, 1)])
     if len(paras) == 1:
-        return [("", paras[0].text, paras[0].line, False)]
-    return [(f".{_LETTERS[i]}", p.text, p.line, True) for i, p in enumerate(paras[: len(_LETTERS)])]
+        return [("", paras[0].text, paras[0].line, False, None)]
+    return [(f".{_LETTERS[i]}", p.text, p.line, True, None) for i, p in enumerate(paras[: len(_LETTERS)])]
 
 
 def _support(text: str, ctx: Context) -> tuple[list[NameRef], list[str]]:
@@ -58,7 +100,8 @@ def _support(text: str, ctx: Context) -> tuple[list[NameRef], list[str]]:
     return [r for r in refs if r.kind != "generic"], [r.text for r in refs if r.kind == "generic"]
 
 
-def _duty(number: str, text: str, line: int, heading: list[NameRef], ctx: Context, ours: bool) -> Task:
+def _duty(number: str, text: str, line: int, heading: list[NameRef], ctx: Context, ours: bool,
+          partners: str | None = None) -> Task:
     lead, co = heading[0], [r for r in heading[1:] if r.kind != "generic"]
     notes = [Note("number", line, f"Văn bản không đánh số đoạn này; dondoc đặt số {number}")] if ours else []
     if (subject := subject_lead(text)) and (own := resolve(subject, ctx.registry, home=ctx.home)):
@@ -68,6 +111,9 @@ def _duty(number: str, text: str, line: int, heading: list[NameRef], ctx: Contex
         notes.append(Note("lead", line, f"Nhiều cơ quan cùng được giao ({', '.join(r.text for r in [lead, *co])}); "
                                         f"chọn “{lead.text}” làm chủ trì, các cơ quan còn lại đưa vào phối hợp"))
     support, generic = _support(text, ctx)
+    if partners:
+        group = [r for r in resolve(partners, ctx.registry, home=ctx.home) if r.kind != "generic"]
+        support = group + [r for r in support if r.text not in {g.text for g in group}]
     timeframe = timeframe_in_text(text)
     if timeframe:
         notes.append(Note("timeframe", line, f"Thời hạn “{timeframe}” lấy từ nội dung nhiệm vụ (không có dòng "
@@ -80,10 +126,17 @@ def _duty(number: str, text: str, line: int, heading: list[NameRef], ctx: Contex
 
 def _agency_duties(heading: Node, refs: list[NameRef], prefix: str, ctx: Context, found: Found) -> None:
     _, _, rest = heading.title.partition(":")
-    for suffix, text, line, ours in _units(heading, rest.strip()):
-        task = _duty(f"{prefix}{heading.label}{suffix}", text, line, refs, ctx, ours)
+    for suffix, text, line, ours, partners in _units(heading, rest.strip()):
+        folded = fold(text)
+        if _NOT_A_DUTY.match(folded) or is_pointer(text):
+            if "dau moi" in folded or "theo doi" in folded:
+                found.signals.append(Signal("dau-moi" if "dau moi" in folded else "tong-hop", refs[0], line))
+            found.notes.append(Note("tasks", line, f"Đoạn “{make_title(text, 60)}” chỉ dẫn tới nhiệm vụ khác hoặc "
+                                                   "là vai trò đầu mối/báo cáo: không nhập thành nhiệm vụ riêng"))
+            continue
+        task = _duty(f"{prefix}{heading.label}{suffix}", text, line, refs, ctx, ours, partners)
         found.tasks.append(task)
-        if "dau moi" in fold(text) and task.lead is not None:
+        if "dau moi" in folded and task.lead is not None:
             found.signals.append(Signal("dau-moi", task.lead, line))
     if [c for c in heading.children if c.kind == "letter"] and heading.body:
         found.notes.append(Note("tasks", heading.body[0].line, f"Đoạn không đánh số dưới mục {heading.label} "
@@ -107,17 +160,25 @@ def _general(node: Node, prefix: str, ctx: Context, found: Found) -> None:
         found.signals.append(Signal("tong-hop", lead, node.line))
 
 
-def _visit(node: Node, prefix: str, ctx: Context, found: Found) -> None:
+def _visit(node: Node, prefix: str, ctx: Context, found: Found, *, general: bool = True) -> None:
     if fold(node.title).startswith(_NOT_DUTIES):
         return
-    refs = looks_like_heading(node.title.partition(":")[0], ctx.registry, home=ctx.home)
+    refs = looks_like_heading(node.title.partition(":")[0], ctx.registry, home=ctx.home) if node.kind != "bullet" else None
     if refs:
         _agency_duties(node, refs, prefix, ctx, found)
     elif node.children:
         for child in node.children:
-            _visit(child, prefix, ctx, found)
-    else:
+            _visit(child, prefix, ctx, found, general=general)
+    elif general:
         _general(node, prefix, ctx, found)
+
+
+def heading_tasks(section: Node, ctx: Context, found: Found) -> int:
+    """Duties under agency headings in any section ("IV. NHIỆM VỤ CỤ THỂ / 1. Sở X: - ..."); the count found."""
+    before = len(found.tasks)
+    for child in section.children:
+        _visit(child, f"{section.label}.", ctx, found, general=False)
+    return len(found.tasks) - before
 
 
 def organisation_tasks(section: Node, ctx: Context, found: Found) -> None:

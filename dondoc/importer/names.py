@@ -59,7 +59,13 @@ def tidy(text: str) -> str:
     return _LEADING.sub("", clean(text)).strip(" .;:,)(").strip()
 
 
+_SECOND_DEPARTMENT = re.compile(r"(?<=\w\w)\s+(?=Sở\s+[A-ZĐ])")
+
+
 def _split_joined(part: str) -> list[str]:
+    pieces = [p for p in _SECOND_DEPARTMENT.split(part) if p]
+    if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+        return [q for p in pieces for q in _split_joined(p)]
     out, start = [], 0
     for m in _JOINERS.finditer(part):
         right = part[m.end():]
@@ -89,9 +95,16 @@ def split_names(text: str, registry: Registry) -> list[str]:
     return out
 
 
+_LEVEL_ONLY = re.compile(r"^(?:xa|phuong|thi tran|dac khu|huyen|quan|thi xa|thanh pho|tinh)$")
+_ENDS_WITH_LEVEL = re.compile(r"(?:^|\s)(?:xa|phuong|thi tran|dac khu|huyen|thi xa|thanh pho|tinh)$")
+
+
 def _merge(pieces: list[str], registry: Registry) -> list[str]:
     merged: list[str] = []
     for piece in pieces:
+        if merged and _LEVEL_ONLY.match(fold(piece).strip()) and _ENDS_WITH_LEVEL.search(fold(merged[-1]).strip()):
+            merged[-1] = f"{merged[-1]}, {piece}"           # "UBND các xã, phường", "UBND xã, phường, đặc khu"
+            continue
         joined = f"{merged[-1]}, {piece}" if merged else piece
         continues = merged and piece[:1].islower() and _open_list(merged[-1], registry)
         if (continues and not is_agency_like(piece) and not registry.knows(piece)) or (
@@ -102,6 +115,23 @@ def _merge(pieces: list[str], registry: Registry) -> list[str]:
     return merged
 
 
+_GROUP_NOUNS = ("so", "ban", "nganh", "bo", "xa", "phuong", "doanh nghiep", "hoi", "doan the", "to chuc chinh tri",
+                "truong", "co so", "huyen", "tinh", "dia phuong", "thon", "ngan hang", "hiep hoi", "tap doan",
+                "don vi su nghiep", "chi cuc", "trung tam", "benh vien", "nha mang", "dac khu", "lien doan",
+                "co quan bao chi", "co quan thong tan", "co quan ngang bo", "co quan thuoc", "bo nganh")
+_NOBODY = re.compile(r"(?:co )?lien quan$|^cac (?:co quan|don vi|to chuc|ca nhan|cap|nganh lien quan)\b(?!\s+(?:thuoc|truc))")
+
+
+def is_group(text: str) -> bool:
+    """A group of bodies a coordinator can name ("Các sở, ban, ngành", "UBND các xã, phường"), not a
+    phrase naming nobody ("các cơ quan, đơn vị liên quan")."""
+    key = folded_key(text)
+    if not is_plural(key) or _NOBODY.search(key):
+        return False
+    rest = re.sub(r"^(?:(?:uy ban nhan dan|hoi dong nhan dan|cong an)(?:\s+cap\s+\w+)?\s+)?(?:cac|nhung)\s+", "", key)
+    return rest.startswith(_GROUP_NOUNS)
+
+
 def _ref(piece: str, match: Match, registry: Registry) -> NameRef:
     if not match.agency_id and match.how != "ambiguous" and piece[:1].islower() and not is_agency_like(piece):
         plural = registry.match(f"các {piece}")      # "ban, ngành liên quan" is "các ban, ngành"
@@ -110,7 +140,9 @@ def _ref(piece: str, match: Match, registry: Registry) -> NameRef:
         return NameRef(piece, "agency", match.agency_id, match.how)
     if match.how == "ambiguous":
         return NameRef(piece, "ambiguous", None, "ambiguous", match.candidates)
-    return NameRef(piece, "new" if is_agency_like(piece) else "generic")
+    if is_agency_like(piece):
+        return NameRef(piece, "new")
+    return NameRef(piece, "new", None, "group") if is_group(piece) else NameRef(piece, "generic")
 
 
 def resolve(text: str, registry: Registry, *, home: str = "") -> list[NameRef]:
@@ -138,4 +170,4 @@ def looks_like_heading(text: str, registry: Registry, *, home: str = "") -> list
     refs = resolve(head, registry, home=home)
     if not refs or not refs[0].named and refs[0].kind != "ambiguous":
         return None
-    return refs if all(r.kind != "generic" or is_plural(folded_key(r.text)) for r in refs) else None
+    return refs if refs[0].kind != "generic" else None

@@ -133,8 +133,12 @@ def _is_header(row: Row, table: TaskTable) -> bool:
     return sum(1 for c in row.cells if role(c)) >= 2
 
 
-def _refs(text: str, ctx: Context) -> list[NameRef]:
-    return [r for r in resolve(text, ctx.registry, home=ctx.home) if r.kind != "generic"] if text else []
+def _refs(text: str, ctx: Context, *, lead: bool = False) -> list[NameRef]:
+    """The bodies a cell names; a lead cell's first name is the lead even when it reads like a common noun."""
+    refs = resolve(text, ctx.registry, home=ctx.home) if text else []
+    if lead and refs and refs[0].kind == "generic":
+        refs[0] = NameRef(refs[0].text, "new", None, "group")
+    return [r for r in refs if r.kind != "generic"]
 
 
 @dataclass
@@ -188,7 +192,7 @@ def _task(row: Row, table: TaskTable, state: _State, ctx: Context) -> Task | Non
 
 
 def _make(number: str, line: int, values: dict[str, str], notes: list[Note], ctx: Context) -> Task:
-    leads, support = _refs(values["lead"], ctx), _refs(values["support"], ctx)
+    leads, support = _refs(values["lead"], ctx, lead=True), _refs(values["support"], ctx)
     lead = leads[0] if leads else None
     if lead is None:
         notes.append(Note("lead", line, "Dòng trong bảng không ghi cơ quan chủ trì"))

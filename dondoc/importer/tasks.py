@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from dondoc.importer.agencies import Registry
 from dondoc.importer.content import content_tasks
-from dondoc.importer.duties import organisation_tasks
+from dondoc.importer.duties import heading_tasks, organisation_tasks
 from dondoc.importer.model import (
     Context,
     Found,
@@ -40,7 +40,8 @@ def find_tasks(root: Node, registry: Registry, *, home: str = "", tables: Sequen
     content = [s for s in sections if s is root or section_kind(s) == "content"]
     for i, section in enumerate(content):
         prefix = "" if i == 0 else f"{section.label}."
-        content_tasks(section, ctx, found, prefix=prefix)
+        if not content_tasks(section, ctx, found, prefix=prefix, quiet=True):
+            heading_tasks(section, ctx, found) or content_tasks(section, ctx, found, prefix=prefix)
     for section in sections:
         if section is not root and section_kind(section) == "organisation":
             organisation_tasks(section, ctx, found)
