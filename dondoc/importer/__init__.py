@@ -27,6 +27,7 @@ from dondoc.importer.errors import PlanImportError
 from dondoc.importer.header import read_header
 from dondoc.importer.lines import MAX_LINES, MAX_PARAGRAPHS, too_long
 from dondoc.importer.output import summary_vi, to_dict, to_yaml
+from dondoc.importer.places import plan_place, split_registry
 from dondoc.importer.regime import find_regime_node, read_regime
 from dondoc.importer.structure import build_tree, paragraphs
 from dondoc.importer.tables import split_tables
@@ -51,13 +52,14 @@ def draft_plan(source: SourceText, *, agencies: Sequence[Mapping[str, Any]],
     paras, tables = split_tables(paras)
     root, header_paras = build_tree(paras)
     header = read_header(header_paras, paras)
-    registry = Registry(agencies)
+    inside, outside = split_registry(agencies, plan_place(header.issuer, header.place, agencies))
+    registry, foreign = Registry(inside), Registry(outside, similar=False)
     found = find_tasks(root, registry, home=header.home, tables=tables)
     if not found.tasks:
         raise PlanImportError(source.name, _no_tasks(header.is_plan), paras[0].line)
     node = find_regime_node(root)
     regime = read_regime(node, registry, home=header.home, everything=paras)
-    return build_draft(source, header, found, regime, registry, plans)
+    return build_draft(source, header, found, regime, registry, plans, foreign=foreign)
 
 
 def _no_tasks(is_plan: bool) -> str:

@@ -23,7 +23,7 @@ from dondoc.engine.timeframes import (
     TimeframeError,
     parse_timeframe,
 )
-from dondoc.importer.agencies import HOW_VI, Registry
+from dondoc.importer.agencies import HOW_VI, Registry, has_level
 from dondoc.importer.header import Header
 from dondoc.importer.lines import SourceText
 from dondoc.importer.model import Found, Signal, Task
@@ -131,6 +131,7 @@ class _Ids:
     matched: set[str] = field(default_factory=set)
     fuzzy: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     known: Registry = field(default_factory=lambda: Registry(similar=False))   # the proposals, as a registry
+    foreign: Registry = field(default_factory=lambda: Registry(similar=False))  # agencies of other places
     taken: set[str] = field(default_factory=set)                               # ids used so far
 
     def id_of(self, ref: NameRef | None, *, line: int, user: str, role: str) -> tuple[str | None, list[Review]]:
@@ -152,6 +153,8 @@ class _Ids:
     def _same_proposal(self, text: str) -> str | None:
         """A name already proposed under another spelling ("Công chức văn hóa" ~ "Công chức văn hóa – xã hội")."""
         found = self.known.match(text) if self.proposals else None
+        if found and (found.how in ("stripped", "group", "similar") or (found.how == "prefix" and has_level(fold(text)))):
+            return None                                     # "UBND tỉnh X" is not "UBND các phường, xã"
         return found.agency_id if found and found.agency_id and not fold(text).startswith("cac ") else None
 
     def _propose(self, ref: NameRef, where: str, user: str, role: str) -> tuple[str, list[Review]]:
@@ -175,8 +178,12 @@ class _Ids:
         proposal = self.proposals[key]
         proposal["used_by"].append(user)
         kind = "một nhóm cơ quan chung, " if proposal["group"] else ""
-        return proposal["id"], [Review(role, where, f"“{ref.text}” là {kind}chưa có trong danh mục cơ quan: đề xuất cơ quan "
-                                                    f"mới “{proposal['id']}” (xem proposed_agencies)")]
+        elsewhere = self.foreign.match(ref.text)
+        other = (f"; tên này trùng “{self.foreign.name(elsewhere.agency_id)}” ({elsewhere.agency_id}) của địa phương "
+                 "khác, không dùng" if elsewhere.agency_id and not elsewhere.fuzzy else "")
+        return proposal["id"], [Review(role, where, f"“{ref.text}” là {kind}chưa có trong danh mục cơ quan của "
+                                                    f"{self.place or 'kế hoạch này'}: đề xuất cơ quan mới "
+                                                    f"“{proposal['id']}” (xem proposed_agencies){other}")]
 
 
 def _level(name: str) -> str:
@@ -333,8 +340,8 @@ def _fuzzy_reviews(ids: _Ids) -> list[Review]:
 
 
 def build_draft(source: SourceText, header: Header, found: Found, regime: Regime | None, registry: Registry,
-                plans: Sequence[Mapping[str, Any]] = ()) -> ImportResult:
-    ids = _Ids(registry, source, header.place or "")
+                plans: Sequence[Mapping[str, Any]] = (), *, foreign: Registry | None = None) -> ImportResult:
+    ids = _Ids(registry, source, header.place or "", foreign=foreign or Registry(similar=False))
     tasks = tuple(_task(t, ids, header) for t in found.tasks)
     issuer, reviews = _issuer(header, ids)
     focal, found_reviews = _focal(found.signals, regime, ids)

@@ -128,7 +128,7 @@ def _agency_duties(heading: Node, refs: list[NameRef], prefix: str, ctx: Context
     _, _, rest = heading.title.partition(":")
     for suffix, text, line, ours, partners in _units(heading, rest.strip()):
         folded = fold(text)
-        if _NOT_A_DUTY.match(folded) or is_pointer(text):
+        if (suffix.startswith("-") or "-" in suffix) and _NOT_A_DUTY.match(folded) or is_pointer(text):
             if "dau moi" in folded or "theo doi" in folded:
                 found.signals.append(Signal("dau-moi" if "dau moi" in folded else "tong-hop", refs[0], line))
             found.notes.append(Note("tasks", line, f"Đoạn “{make_title(text, 60)}” chỉ dẫn tới nhiệm vụ khác hoặc "

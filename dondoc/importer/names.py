@@ -63,7 +63,7 @@ _SECOND_DEPARTMENT = re.compile(r"(?<=\w\w)\s+(?=Sở\s+[A-ZĐ])")
 
 
 def _split_joined(part: str) -> list[str]:
-    pieces = [p for p in _SECOND_DEPARTMENT.split(part) if p]
+    pieces = [re.sub(r"\s+(?:và|[-–—])$", "", p) for p in _SECOND_DEPARTMENT.split(part) if p]
     if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
         return [q for p in pieces for q in _split_joined(p)]
     out, start = [], 0

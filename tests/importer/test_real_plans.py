@@ -123,6 +123,10 @@ def test_a_reviewed_draft_loads_with_the_config_checks(drafts):
             plan.pop("review", None)
             for task in plan["tasks"]:
                 task.pop("review", None)
+        # the reviewer confirms each proposed agency: an e-mail, a parent, into `agencies:` (docs/importer.md)
+        data["agencies"] = [{"id": a["id"], "name": a["name"], "level": "group" if a["level"] == "group" else "unit",
+                             "parent": data["plans"][0]["issued_by"], "email": f"{a['id']}@example.vn"}
+                            for a in data.pop("proposed_agencies", [])]
         with tempfile.TemporaryDirectory() as tmp:
             draft = Path(tmp) / f"{name}.yaml"
             draft.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
