@@ -10,6 +10,7 @@ Contracts:
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -52,7 +53,10 @@ def draft_plan(source: SourceText, *, agencies: Sequence[Mapping[str, Any]],
     paras, tables = split_tables(paras)
     root, header_paras = build_tree(paras)
     header = read_header(header_paras, paras)
-    inside, outside = split_registry(agencies, plan_place(header.issuer, header.place, agencies))
+    place = plan_place(header.issuer, header.place, agencies)
+    if place == "":                     # a national plan: the date line's city is not its place
+        header = replace(header, place=None)
+    inside, outside = split_registry(agencies, place)
     registry, foreign = Registry(inside), Registry(outside, similar=False)
     found = find_tasks(root, registry, home=header.home, tables=tables)
     if not found.tasks:

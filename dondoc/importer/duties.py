@@ -124,11 +124,26 @@ def _duty(number: str, text: str, line: int, heading: list[NameRef], ctx: Contex
                 indicators=indicators(text), notes=tuple(notes))
 
 
+def _names_only(text: str) -> bool:
+    """'Gia Thuận, Tân Điền, Gò Công Đông': a list of proper names after the heading's colon, not a duty."""
+    pieces = [p.strip() for p in re.split(r"[,;]| và ", text.strip(" .")) if p.strip()]
+    return bool(pieces) and all(p[:1].isupper() and len(p.split()) <= 4 for p in pieces)
+
+
+def _focal_role(folded: str) -> bool:
+    """'Chủ trì, theo dõi, kiểm tra, đôn đốc việc thực hiện ... Kế hoạch này': the focal's own role."""
+    first = re.split(r"(?<=[.;])\s", folded, maxsplit=1)[0]
+    return len(first.split()) <= 40 and "theo doi" in first and "don doc" in first and "ke hoach" in first
+
+
 def _agency_duties(heading: Node, refs: list[NameRef], prefix: str, ctx: Context, found: Found) -> None:
     _, _, rest = heading.title.partition(":")
+    if rest.strip() and _names_only(rest) and len(refs) == 1:
+        refs, rest = [NameRef(heading.title.rstrip(" .:"), refs[0].kind, refs[0].agency_id, refs[0].how)], ""
     for suffix, text, line, ours, partners in _units(heading, rest.strip()):
         folded = fold(text)
-        if (suffix.startswith("-") or "-" in suffix) and _NOT_A_DUTY.match(folded) or is_pointer(text):
+        bullet = "-" in suffix
+        if bullet and (_NOT_A_DUTY.match(folded) or _focal_role(folded)) or is_pointer(text):
             if "dau moi" in folded or "theo doi" in folded:
                 found.signals.append(Signal("dau-moi" if "dau moi" in folded else "tong-hop", refs[0], line))
             found.notes.append(Note("tasks", line, f"Đoạn “{make_title(text, 60)}” chỉ dẫn tới nhiệm vụ khác hoặc "

@@ -22,6 +22,14 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Para:
+    """A paragraph: one or more lines joined, numbered by its first line."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
 class SourceText:
     name: str                       # file name as shown in "file:line"
     lines: tuple[Line, ...]

@@ -99,6 +99,20 @@ _LEVEL_ONLY = re.compile(r"^(?:xa|phuong|thi tran|dac khu|huyen|quan|thi xa|than
 _ENDS_WITH_LEVEL = re.compile(r"(?:^|\s)(?:xa|phuong|thi tran|dac khu|huyen|thi xa|thanh pho|tinh)$")
 
 
+_BARE_GROUP = re.compile(r"^(?:so|ban|nganh|doan the|hoi|dia phuong|co quan|don vi|to chuc|bo)$")
+
+
+def _bare_group_noun(piece: str) -> bool:
+    return bool(_BARE_GROUP.match(fold(piece).strip()))
+
+
+def _continues_a_name(previous: str, piece: str, registry: Registry) -> bool:
+    """A capitalised piece that names no body of its own goes on with the name before it."""
+    return (piece[:1].isupper() and not is_agency_like(piece) and not is_group(piece) and not registry.knows(piece)
+            and not registry.knows(previous) and is_agency_like(previous) and not _bare_group_noun(piece)
+            and len(piece.split()) <= 6)
+
+
 def _merge(pieces: list[str], registry: Registry) -> list[str]:
     merged: list[str] = []
     for piece in pieces:
@@ -106,7 +120,10 @@ def _merge(pieces: list[str], registry: Registry) -> list[str]:
             merged[-1] = f"{merged[-1]}, {piece}"           # "UBND các xã, phường", "UBND xã, phường, đặc khu"
             continue
         joined = f"{merged[-1]}, {piece}" if merged else piece
-        continues = merged and piece[:1].islower() and _open_list(merged[-1], registry)
+        continues = merged and (piece[:1].islower() or _bare_group_noun(piece)) and _open_list(merged[-1], registry)
+        if merged and _continues_a_name(merged[-1], piece, registry):
+            merged[-1] = joined                             # "Sở Văn hóa, Thể thao và Du lịch"
+            continue
         if (continues and not is_agency_like(piece) and not registry.knows(piece)) or (
                 merged and registry.knows(merged[-1]) and registry.starts_a_name(joined)):
             merged[-1] = joined

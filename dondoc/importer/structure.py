@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dondoc.importer.lines import Line
+from dondoc.importer.fields import is_label
+from dondoc.importer.lines import Line, Para
 from dondoc.importer.vn import clean, fold
 
 _ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\s*[.)]\s*(?P<rest>\S.*)$")
@@ -22,12 +23,6 @@ _LETTER = re.compile(r"^(?P<label>[a-zđ])[).]\s+(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^[-–—•+*]\s*(?P<rest>\S.*)$")
 _FOOTNOTE = re.compile(r"^[\u00b9\u00b2\u00b3\u2070-\u2079]+\s*\S")
 _SENTENCE_END = (".", ";", ":", "!", "?", "…")
-
-
-@dataclass(frozen=True)
-class Para:
-    line: int
-    text: str
 
 
 @dataclass
@@ -134,6 +129,9 @@ def build_tree(paras: list[Para]) -> tuple[Node, list[Para]]:
             (header if stack[-1] is root else stack[-1].body).append(para)
             continue
         kind, label, rest = found
+        if kind in ("bullet", "letter") and is_label(rest) and stack[-1] is not root:
+            stack[-1].body.append(Para(para.line, rest))     # "- Cơ quan chủ trì: ...", "b) Cơ quan thực hiện:"
+            continue
         node = Node(kind, label, rest, para.line)
         parent = _open_parent(stack, kind, node.depth)
         node.parent = parent

@@ -10,7 +10,7 @@ import codecs
 from pathlib import Path
 
 from dondoc.importer.errors import PlanImportError
-from dondoc.importer.lines import MAX_LINES, Line, SourceText
+from dondoc.importer.lines import MAX_LINES, Line, SourceText, too_long
 from dondoc.importer.markdown import unwrap
 from dondoc.importer.wordfile import docx_lines
 
@@ -22,9 +22,11 @@ _PDF = b"%PDF"
 
 def from_text(text: str, name: str) -> SourceText:
     """Plain text -> one Line per line, numbered from 1 like an editor does."""
+    if text.count("\n") > MAX_LINES or (text.count("\r") > MAX_LINES):
+        raise too_long(name, max(text.count("\n"), text.count("\r")) + 1, MAX_LINES)
     rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = tuple(Line(i, row) for i, row in enumerate(rows, start=1))
-    if name.lower().endswith((".md", ".markdown")) and len(lines) <= MAX_LINES:
+    if name.lower().endswith((".md", ".markdown")):
         lines = unwrap(lines)           # a crawled web page: hard-wrapped paragraphs, flattened tables
     return SourceText(name, lines)
 

@@ -121,10 +121,11 @@ def title_overlap(key_title: str, draft_text: str) -> float:
 
 def match_tasks(result: ImportResult, key_tasks: dict[str, dict], threshold: float = 0.5) -> dict[str, Any]:
     """Key number -> draft task, one to one, best overlaps first (numbers are not compared)."""
-    pairs = sorted(((title_overlap(k["title"], f"{t.title} {t.text}"), n, i)
+    # Equal titles (the same duty given to several agencies) are told apart by the number, nothing else.
+    pairs = sorted(((round(title_overlap(k["title"], f"{t.title} {t.text}"), 6), n == t.number, n, i)
                     for n, k in key_tasks.items() for i, t in enumerate(result.tasks)), reverse=True)
     taken_keys, taken_drafts, out = set(), set(), {}
-    for overlap, number, index in pairs:
+    for overlap, _, number, index in pairs:
         if overlap < threshold:
             break
         if number not in taken_keys and index not in taken_drafts:
