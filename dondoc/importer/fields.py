@@ -37,6 +37,8 @@ _WITH = re.compile(r"phoi hop voi\s+")
 _STOP = re.compile(r"[.;:]|\s(?:nghien cuu|trien khai|tuyen truyen|tham muu|bao dam|dam bao|to chuc|thuc hien|"
                    r"xay dung|huong dan|kip thoi|trong|de|tiep nhan|cung cap|giai quyet|theo doi|kiem tra|chi dao|"
                    r"nham|tang cuong|cung co|phat hien|ho tro|danh gia|tai|tien hanh|ra soat|chiu trach nhiem)\s")
+_LEAD_STOP = re.compile(r"\s(?:tien hanh|thuc hien|to chuc thuc hien|trien khai|xay dung|ra soat|huong dan|tham muu|"
+                        r"chiu trach nhiem)\s")
 _TIMEFRAME_IN_TEXT = (
     re.compile(r"\bdinh ky\s+(?:\d+ thang|6 thang|hang|hằng|moi|1 nam|mot nam|quy)[^.;]*?(?=\s(?:gui|bao cao|tong hop)\b|[.;]|$)"),
     re.compile(r"\btruoc ngay\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?"),
@@ -67,7 +69,7 @@ def _labelled(kind: str, value: str, line: int) -> list[Field]:
     """'Sở Nội vụ chủ trì, phối hợp với các sở ...' in a lead field: the lead and its partners."""
     if kind == "lead" and (m := _INLINE.match(fold(value))) and m["support"]:
         return [Field("lead", value[: m.end("lead")], line), Field("support", value[m.start("support"):], line)]
-    if kind == "lead" and (stop := _STOP.search(fold(value))) and stop.start() > 0 and fold(value)[stop.start()] == " ":
+    if kind == "lead" and (stop := _LEAD_STOP.search(fold(value))) and stop.start() > 0:
         value = value[: stop.start()]               # "Bộ Công an tiến hành rà soát ..." -> "Bộ Công an"
     return [Field(kind, value.strip(), line)]
 

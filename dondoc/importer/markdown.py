@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 
 from dondoc.importer.lines import Line
+from dondoc.importer.tables import role
 
 _STARTS_ITEM = re.compile(r"^\**\s*(?:[IVX]{1,5}\s*[.)]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[-+•–]\s)\s*")
 _ENDS = (".", ";", ":", "!", "?", "**", "*", "…")
@@ -24,10 +25,12 @@ _ROW_NUMBER = re.compile(r"^\**\s*(?:[IVX]{1,5}|[A-Z]|\d{1,2}(?:\.\d{1,2}){0,3}|
 
 def _join(lines: list[Line]) -> Iterator[Line]:
     """Wrapped lines -> paragraphs (a new one at a numbered item after a sentence end)."""
-    text, first = "", 0
+    text, first, previous = "", 0, ""
     for line in lines:
         raw = line.text.strip()
-        if text and _STARTS_ITEM.match(raw) and text.rstrip().endswith(_ENDS):
+        bold_edge = raw.startswith("**") or previous.endswith("**")       # a bold heading is its own paragraph
+        previous = raw
+        if text and (bold_edge or (_STARTS_ITEM.match(raw) and text.rstrip().endswith(_ENDS))):
             yield Line(first, text)
             text = ""
         if not text:
@@ -63,21 +66,52 @@ def _rows(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _table(block: list[Line]) -> Iterator[Line]:
-    cells: list[tuple[int, str]] = []
-    pending: list[Line] = []
+_LONGEST_CELL = 30            # lines: a "cell" longer than this is the page's text after an unclosed table
+
+
+def _cells(block: list[Line]) -> tuple[list[list[Line]], list[Line]]:
+    """The cells of a flattened table (each its lines), and the lines after it when it was never closed."""
+    cells: list[list[Line]] = []
     opened = False
-    for line in block:
+    for at, line in enumerate(block):
         if line.text.strip() == "|":
-            if opened:
-                cells.append((pending[0].no if pending else line.no, _cell_text(pending)))
-            pending, opened = [], True
-        elif line.text.strip():
-            pending.append(line)
-    if pending:
-        cells.append((pending[0].no, _cell_text(pending)))
-    for no, row in _rows(cells):
-        yield Line(no, "| " + " | ".join(c.replace("|", "/") for c in row) + " |")
+            if opened and cells and len(cells[-1]) > _LONGEST_CELL:
+                return cells[:-1], block[_index(block, cells[-1][0]):]
+            cells.append([])
+            opened = True
+        elif opened and line.text.strip():
+            cells[-1].append(line)
+    if cells and len(cells[-1]) > _LONGEST_CELL:
+        return cells[:-1], block[_index(block, cells[-1][0]):]
+    return cells, []
+
+
+def _index(block: list[Line], line: Line) -> int:
+    return next(i for i, x in enumerate(block) if x is line)
+
+
+def _by_header(cells: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """A task table's header met inside another flattened table (an appendix right after the signature
+    block, with no blank line between) starts a table of its own: its column count is not the block's."""
+    for i in range(1, len(cells) - 2):
+        roles = [role(c) for _, c in cells[i:i + 3]]
+        if roles[0] in ("number", "content") and all(roles) and "content" in roles[:2] and not role(cells[i - 1][1]):
+            return [cells[:i], *_by_header(cells[i:])]
+    return [cells]
+
+
+def _table(block: list[Line]) -> list[Line]:
+    cells, rest = _cells(block)
+    found, no = [], block[0].no if block else 0
+    for cell in cells:
+        no = cell[0].no if cell else no
+        found.append((no, _cell_text(cell)))
+    while found and not found[-1][1]:
+        found.pop()
+    rows: list[Line] = []
+    for part in _by_header(found):
+        rows += [Line(no, "| " + " | ".join(c.replace("|", "/") for c in row) + " |") for no, row in _rows(part)]
+    return rows + ([Line(rows[-1].no if rows else 0, "")] + list(unwrap(tuple(rest))) if rest else [])
 
 
 def unwrap(lines: tuple[Line, ...]) -> tuple[Line, ...]:
