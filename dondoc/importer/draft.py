@@ -29,6 +29,8 @@ from dondoc.importer.lines import SourceText
 from dondoc.importer.model import Found, Signal, Task
 from dondoc.importer.names import NameRef, resolve
 from dondoc.importer.regime import Regime
+from dondoc.importer.vague import is_vague
+from dondoc.importer.vague import reason as vague_reason
 from dondoc.importer.vn import fold, folded_key, slug
 
 DEFAULT_TIMEFRAME = "Thường xuyên trong năm"
@@ -212,6 +214,8 @@ def summarise(schedule: Schedule) -> str:
 def _schedule(task: Task, header: Header, where: str) -> tuple[str | None, list[Review]]:
     if not task.timeframe:
         return None, []
+    if is_vague(task.timeframe):
+        return None, [Review("timeframe", where, vague_reason(task.timeframe))]
     if header.year is None:
         return None, [Review("timeframe", where, "Không xác định được năm của kế hoạch nên chưa đọc được thời hạn")]
     try:
