@@ -32,6 +32,7 @@ from dondoc.importer.fields import (
 )
 from dondoc.importer.model import Context, Found, Note, Signal, Task, make_title
 from dondoc.importer.names import NameRef, looks_like_heading, resolve
+from dondoc.importer.pointers import point
 from dondoc.importer.structure import Node, Para, walk
 from dondoc.importer.vn import fold
 
@@ -130,6 +131,11 @@ def _names_only(text: str) -> bool:
     return bool(pieces) and all(p[:1].isupper() and len(p.split()) <= 4 for p in pieces)
 
 
+def _own_content(text: str) -> bool:
+    """A pointer that also carries work of its own (a second sentence that is not the pointer)."""
+    return len(re.split(r"(?<=[.;])\s", text.strip())) > 1 and len(text.split()) > 45
+
+
 def _focal_role(folded: str) -> bool:
     """'Chủ trì, theo dõi, kiểm tra, đôn đốc việc thực hiện ... Kế hoạch này': the focal's own role."""
     first = re.split(r"(?<=[.;])\s", folded, maxsplit=1)[0]
@@ -143,6 +149,8 @@ def _agency_duties(heading: Node, refs: list[NameRef], prefix: str, ctx: Context
     for suffix, text, line, ours, partners in _units(heading, rest.strip()):
         folded = fold(text)
         bullet = "-" in suffix
+        if is_pointer(text) and point(found, ctx.root, text, refs[0], line) and not _own_content(text):
+            continue
         if bullet and (_NOT_A_DUTY.match(folded) or _focal_role(folded)) or is_pointer(text):
             if "dau moi" in folded or "theo doi" in folded:
                 found.signals.append(Signal("dau-moi" if "dau moi" in folded else "tong-hop", refs[0], line))

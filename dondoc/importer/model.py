@@ -54,12 +54,14 @@ class Found:
     notes: list[Note] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
     general: list[Task] = field(default_factory=list)     # inline duties of "Phân công"
+    pointed: list[tuple[int, Node, NameRef, int]] = field(default_factory=list)   # (depth, target, lead, line)
 
 
 @dataclass(frozen=True)
 class Context:
     registry: Registry
     home: str = ""
+    root: Node | None = None                # the plan's tree, for duties that point to one of its sections
 
 
 def section_kind(node: Node) -> str:

@@ -27,6 +27,7 @@ from dondoc.importer.model import (
     section_kind,
     unique_numbers,
 )
+from dondoc.importer.pointers import pointed_tasks
 from dondoc.importer.restated import drop_restatements
 from dondoc.importer.structure import Node
 from dondoc.importer.tables import TaskTable, table_tasks
@@ -35,7 +36,7 @@ __all__ = ["Context", "Found", "Note", "Signal", "Task", "find_tasks", "make_tit
 
 
 def find_tasks(root: Node, registry: Registry, *, home: str = "", tables: Sequence[TaskTable] = ()) -> Found:
-    ctx, found = Context(registry, home), Found()
+    ctx, found = Context(registry, home, root), Found()
     sections = [c for c in root.children if c.kind == "roman"] or [root]
     content = [s for s in sections if s is root or section_kind(s) == "content"]
     for i, section in enumerate(content):
@@ -45,6 +46,10 @@ def find_tasks(root: Node, registry: Registry, *, home: str = "", tables: Sequen
     for section in sections:
         if section is not root and section_kind(section) == "organisation":
             organisation_tasks(section, ctx, found)
+    if found.pointed:
+        pointed = pointed_tasks(found)
+        targets = {t.line for t in pointed}
+        found.tasks = [t for t in found.tasks if t.line not in targets] + pointed
     if tables:
         rows = table_tasks(list(tables), ctx)
         found.tasks = drop_restatements(found.tasks, rows, found) + rows
