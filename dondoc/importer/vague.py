@@ -14,7 +14,7 @@ from dondoc.importer.vn import fold
 
 _VAGUE = re.compile(
     r"^(?:theo|can cu)\s+(?:ke hoach|tien do|lo trinh|chi dao|huong dan|yeu cau|quy dinh|thuc te|tinh hinh|nhu cau)"
-    r"|^sau khi\b|^khi\s+(?:co|phat sinh|duoc|can)\b|\bkhi co phat sinh\b|\blo trinh\b|\bdot xuat\b$"
+    r"|^sau khi\b|^khi\s+(?:co|phat sinh|duoc|can)\b|\bkhi co phat sinh\b|\blo trinh\b|^dot xuat$"
     r"|^tuy (?:theo|tinh hinh)|^phu thuoc\b|^chua xac dinh|duoc ban hanh\b"
     r"|\bhang ngay\b.*\bhang tu[aâầ]")
 
