@@ -246,7 +246,13 @@ def _focal(signals: Sequence[Signal], regime: Regime | None, ids: _Ids) -> tuple
     evidence = [(s.kind, s.ref, s.line) for s in signals]
     if regime is not None and regime.recipient is not None:
         evidence.append(("bao-cao-ve", regime.recipient, regime.items[0].line if regime.items else regime.line))
-    votes = Counter(ref.agency_id or folded_key(ref.text) for _, ref, _ in evidence)
+    # "cơ quan đầu mối" said outright, then where the reports go, then who compiles them
+    for kinds in (("dau-moi",), ("bao-cao-ve",), ("tong-hop",)):
+        if any(e[0] in kinds for e in evidence):
+            evidence = [e for e in evidence if e[0] in kinds or e[0] == "bao-cao-ve"]
+            break
+    votes = Counter(ref.agency_id or folded_key(ref.text) for kind, ref, _ in evidence
+                    for _ in range(3 if kind == "dau-moi" else 1))
     if not votes:
         return None, [Review("focal", "", "Không xác định được cơ quan đầu mối (văn bản không ghi “cơ quan đầu mối” và "
                                           "không rõ báo cáo gửi về đâu): hãy điền focal")]

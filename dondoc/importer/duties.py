@@ -31,7 +31,7 @@ from dondoc.importer.fields import (
     timeframe_in_text,
 )
 from dondoc.importer.model import Context, Found, Note, Signal, Task, make_title
-from dondoc.importer.names import NameRef, looks_like_heading, resolve
+from dondoc.importer.names import NameRef, is_agency_like, looks_like_heading, resolve
 from dondoc.importer.pointers import point
 from dondoc.importer.structure import Node, Para, walk
 from dondoc.importer.vn import fold
@@ -131,6 +131,17 @@ def _names_only(text: str) -> bool:
     return bool(pieces) and all(p[:1].isupper() and len(p.split()) <= 4 for p in pieces)
 
 
+_FOCAL_WORD = re.compile(r"\b(?:la |lam )?co quan (?:dau moi|thuong truc)\b")
+_SUBJECT_END = re.compile(r"\s(?:co trach nhiem|chu tri|tham muu|theo doi|la co quan|lam|thuc hien|to chuc|huong dan)\b")
+
+
+def _subject(text: str) -> str | None:
+    """'Bộ CHQS tỉnh tham mưu theo dõi ...' -> 'Bộ CHQS tỉnh' (a general duty's subject)."""
+    m = _SUBJECT_END.search(fold(text))
+    subject = re.sub(r"^(?:Bộ trưởng|Giám đốc|Chủ tịch|Thủ trưởng|Trưởng ban)\s+", "", text[: m.start()].strip(" ,")) if m else ""
+    return subject if 0 < len(subject.split()) <= 12 and is_agency_like(subject) else None
+
+
 def _own_content(text: str) -> bool:
     """A pointer that also carries work of its own (a second sentence that is not the pointer)."""
     return len(re.split(r"(?<=[.;])\s", text.strip())) > 1 and len(text.split()) > 45
@@ -152,14 +163,14 @@ def _agency_duties(heading: Node, refs: list[NameRef], prefix: str, ctx: Context
         if is_pointer(text) and point(found, ctx.root, text, refs[0], line) and not _own_content(text):
             continue
         if bullet and (_NOT_A_DUTY.match(folded) or _focal_role(folded)) or is_pointer(text):
-            if "dau moi" in folded or "theo doi" in folded:
-                found.signals.append(Signal("dau-moi" if "dau moi" in folded else "tong-hop", refs[0], line))
+            if _FOCAL_WORD.search(folded) or "theo doi" in folded:
+                found.signals.append(Signal("dau-moi" if _FOCAL_WORD.search(folded) else "tong-hop", refs[0], line))
             found.notes.append(Note("tasks", line, f"Đoạn “{make_title(text, 60)}” chỉ dẫn tới nhiệm vụ khác hoặc "
                                                    "là vai trò đầu mối/báo cáo: không nhập thành nhiệm vụ riêng"))
             continue
         task = _duty(f"{prefix}{heading.label}{suffix}", text, line, refs, ctx, ours, partners)
         found.tasks.append(task)
-        if "dau moi" in folded and task.lead is not None:
+        if _FOCAL_WORD.search(folded) and task.lead is not None:
             found.signals.append(Signal("dau-moi", task.lead, line))
     if [c for c in heading.children if c.kind == "letter"] and heading.body:
         found.notes.append(Note("tasks", heading.body[0].line, f"Đoạn không đánh số dưới mục {heading.label} "
@@ -170,7 +181,8 @@ def _general(node: Node, prefix: str, ctx: Context, found: Found) -> None:
     """'2.1. Công chức chính sách chủ trì tham mưu, tổng hợp báo cáo ...'."""
     text = "\n".join([node.title] + [p.text for p in node.body])
     inline = field_paragraph(Para(node.line, node.title))
-    subject = subject_lead(node.title) or (inline[0].text if inline and inline[0].kind == "lead" else None)
+    subject = (subject_lead(node.title) or (inline[0].text if inline and inline[0].kind == "lead" else None)
+               or _subject(node.title))
     refs = resolve(subject, ctx.registry, home=ctx.home) if subject else []
     lead = refs[0] if refs and refs[0].kind != "generic" else None
     task = Task(number=f"{prefix}{node.label}", title=make_title(node.title), text=text, line=node.line,
@@ -179,7 +191,8 @@ def _general(node: Node, prefix: str, ctx: Context, found: Found) -> None:
                 notes=() if lead else (Note("lead", node.line, "Không xác định được cơ quan chủ trì"),))
     found.general.append(task)
     folded = fold(text)
-    if lead is not None and "tong hop" in folded and "bao cao" in folded:
+    if lead is not None and (("tong hop" in folded and "bao cao" in folded) or _FOCAL_WORD.search(folded)
+                             or ("theo doi" in folded and "don doc" in folded)):
         found.signals.append(Signal("tong-hop", lead, node.line))
 
 

@@ -137,13 +137,18 @@ def _report_sentences(para: Para, *, in_section: bool) -> Iterable[tuple[str, st
             yield para.text[start:end], piece
 
 
+_ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|ubnd|thu tuong|chinh phu|tinh uy|thanh uy|hoi dong nhan dan)\b")
+
+
 def _recipient(text: str, registry: Registry, home: str) -> NameRef | None:
+    """Who the reports go to: the body named after "qua" (through), else after "về"/"gửi"; the issuing
+    People's Committee itself is not the focal agency, so it is passed over."""
     folded = fold(text)
     for pattern in (_VIA, _TO):
         for m in pattern.finditer(folded):
             group = "to2" if pattern is _VIA and m["to2"] else "to"
             refs = resolve(text[m.start(group):m.end(group)], registry, home=home)
-            if refs and refs[0].kind in ("agency", "ambiguous", "new"):
+            if refs and refs[0].kind in ("agency", "ambiguous", "new") and not _ISSUER_LIKE.match(fold(refs[0].text)):
                 return refs[0]
     return None
 
