@@ -23,7 +23,9 @@ _ANY_CASE = ("uy ban", "hoi dong nhan dan", "cong chuc", "can bo", "cong an", "t
              "doan thanh nien", "tinh doan", "huyen doan", "ban chi huy", "ban dan toc", "ban dieu hanh",
              "ban chi dao", "benh vien", "bao hiem xa hoi", "kho bac", "chi cuc", "lien doan lao dong", "doan xa",
              "hoi phu nu", "cong doan", "dang uy", "van phong", "phong giao duc", "phong lao dong")
-_CAPITALISED = ("so ", "phong ", "bo ", "cuc ", "ban ", "hoi ", "doan ", "vien ", "dai ", "thanh tra", "tong cuc")
+_CAPITALISED = ("so ", "phong ", "bo ", "cuc ", "ban ", "hoi ", "doan ", "vien ", "dai ", "thanh tra", "tong cuc",
+                "bao va ", "bao nhan dan", "bao dien tu", "cong thong tin", "cong ty", "tong cong ty", "lien minh",
+                "hiep hoi", "ngan hang", "bo chi huy", "tinh uy", "thanh uy", "quy ", "kiem toan", "toa an")
 _JOINERS = re.compile(r"\s+(?:và|[-–—])\s+")
 _LEADING = re.compile(r"^(?:(?:cơ quan |đơn vị )?(?:chủ trì|phối hợp)(?: với)?\s*:?\s*|với\s+|đề nghị\s+)+", re.IGNORECASE)
 _DISTRIBUTIVE = re.compile(r"\s((?:cấp\s+)?(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh))$")
@@ -89,7 +91,7 @@ def _open_list(previous: str, registry: Registry) -> bool:
 def split_names(text: str, registry: Registry) -> list[str]:
     """Names in a list; ";" ends a phrase, so nothing is merged across it."""
     out: list[str] = []
-    for chunk in re.split(r"\s*;\s*", tidy(text)):
+    for chunk in re.split(r"\s*;\s*", re.sub(r"\s*\([^()]*\)", "", tidy(text))):
         pieces = [p for part in re.split(r"\s*,\s*", chunk) for p in _split_joined(part)]
         out.extend(_merge(pieces, registry))
     return out
@@ -106,8 +108,16 @@ def _bare_group_noun(piece: str) -> bool:
     return bool(_BARE_GROUP.match(fold(piece).strip()))
 
 
+_NOT_A_NAME_PART = ("gia dinh", "tre em", "nguoi", "nhan dan", "cong dong", "cac ", "co quan", "don vi", "to chuc",
+                    "ca nhan", "doanh nghiep", "hoc sinh", "dia phuong", "ban", "nganh", "doan the", "xa", "phuong",
+                    "thon", "hoi", "truong", "lien quan", "nha ", "dac khu", "dai ", "bao chi", "phu nu", "thanh nien")
+
+
 def _continues_a_name(previous: str, piece: str, registry: Registry) -> bool:
     """A capitalised piece that names no body of its own goes on with the name before it."""
+    if piece[:1].islower():                         # "Trung tâm Xúc tiến đầu tư, thương mại và du lịch"
+        return (is_agency_like(previous) and not registry.knows(previous) and not registry.knows(piece)
+                and len(piece.split()) <= 5 and not fold(piece).startswith(_NOT_A_NAME_PART))
     return (piece[:1].isupper() and not is_agency_like(piece) and not is_group(piece) and not registry.knows(piece)
             and not registry.knows(previous) and is_agency_like(previous) and not _bare_group_noun(piece)
             and len(piece.split()) <= 6)
@@ -182,9 +192,12 @@ def looks_like_heading(text: str, registry: Registry, *, home: str = "") -> list
     """The references of a heading made only of agency names ("2.3. Sở Y tế"), else None."""
     head = tidy(text)
     folded = fold(head)
-    if not head or len(head.split()) > 30 or any(f" {v} " in f" {folded} " for v in _VERBS):
+    if not head or len(head.split()) > 30:
         return None
     refs = resolve(head, registry, home=home)
+    names_only = refs and all(r.named and len(r.text.split()) <= 12 for r in refs) and is_agency_like(refs[0].text)
+    if not names_only and any(f" {v} " in f" {folded} " for v in _VERBS):     # "Sở Xây dựng" is a name
+        return None
     if not refs or not refs[0].named and refs[0].kind != "ambiguous":
         return None
     return refs if refs[0].kind != "generic" else None

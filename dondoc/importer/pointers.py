@@ -16,7 +16,7 @@ from dondoc.importer.names import NameRef
 from dondoc.importer.structure import Node, walk
 from dondoc.importer.vn import fold
 
-_REF = re.compile(r"nhiem vu[^.;]{0,40}?\btai\s+(?:cac\s+)?(?:"
+_REF = re.compile(r"(?:chu tri|trien khai|thuc hien)[^.;]{0,40}?nhiem vu[^.;]{0,40}?\btai\s+(?:cac\s+)?(?:"
                   r"muc\s*\(?\s*(?P<roman>[ivx]{1,5})\s*\)?(?P<parts>(?:\s*\(\s*(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*\))*)"
                   r"|muc\s+(?P<roman2>[ivx]{1,5})\.(?P<dotted>\d{1,2}(?:\.\d{1,2})*))")
 _PART = re.compile(r"\(\s*(\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*\)")
