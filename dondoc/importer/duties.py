@@ -31,8 +31,9 @@ from dondoc.importer.fields import (
     timeframe_in_text,
 )
 from dondoc.importer.model import Context, Found, Note, Signal, Task, make_title
-from dondoc.importer.names import NameRef, is_agency_like, looks_like_heading, resolve
+from dondoc.importer.names import NameRef, is_agency_like, is_group, looks_like_heading, resolve
 from dondoc.importer.pointers import point
+from dondoc.importer.regime import RECURS as _RECURS
 from dondoc.importer.structure import Node, Para, walk
 from dondoc.importer.vn import fold
 
@@ -47,6 +48,8 @@ _NOT_A_DUTY = re.compile(r"^(?:la co quan (?:dau moi|thuong truc)|(?:thuc hien\s
 _GROUP_LINE = re.compile(r"^(?:(?:chu tri|chu dong)\s*,?\s*)?(?:va\s+)?phoi hop(?:\s+voi)?\s+(?P<who>.+?)[:.]?$")
 
 
+_FIELD_POINTER = re.compile(r"^chu tri,? (?:va )?phoi hop (?:trien khai|thuc hien) (?:cac )?nhiem vu\b[^;]{0,200}?"
+                            r"\bcua (?:ke hoach|chuong trinh)\.?$")
 _ONLY_THE_PLAN = re.compile(r"(?:to chuc|trien khai)(?:\s+\w+){0,3}\s+thuc hien(?:\s+\w+){0,2}\s+(?:ke hoach|cac nhiem vu)"
                             r"|(?:to chuc|trien khai) thuc hien (?:dam bao|theo dung|nghiem tuc)")
 
@@ -56,7 +59,8 @@ def is_pointer(text: str) -> bool:
     says to carry the plan out ("Phối hợp ... tổ chức thực hiện kế hoạch theo đúng quy định")."""
     folded = fold(text)
     words = len(folded.split())
-    return (words <= 45 and bool(_POINTER.search(folded))) or (words <= 30 and bool(_ONLY_THE_PLAN.search(folded)))
+    return ((words <= 45 and bool(_POINTER.search(folded))) or (words <= 30 and bool(_ONLY_THE_PLAN.search(folded)))
+            or (words <= 45 and bool(_FIELD_POINTER.match(folded.strip()))))
 
 
 def _bullet_text(node: Node) -> str:
@@ -132,14 +136,17 @@ def _names_only(text: str) -> bool:
 
 
 _FOCAL_WORD = re.compile(r"\b(?:la |lam )?co quan (?:dau moi|thuong truc)\b")
-_SUBJECT_END = re.compile(r"\s(?:co trach nhiem|chu tri|tham muu|theo doi|la co quan|lam|thuc hien|to chuc|huong dan)\b")
+_SUBJECT_END = re.compile(r"\s(?:co trach nhiem|chu tri|chu dong|tham muu|theo doi|la co quan|lam|thuc hien|to chuc|"
+                          r"huong dan|chi dao|xay dung|tham gia|tien phong|trien khai|phoi hop|day manh|tang cuong|"
+                          r"nghien cuu|tich cuc|can cu)\b")
 
 
 def _subject(text: str) -> str | None:
     """'Bộ CHQS tỉnh tham mưu theo dõi ...' -> 'Bộ CHQS tỉnh' (a general duty's subject)."""
+    text = re.sub(r"^(?:Đề nghị|Khuyến khích|Yêu cầu)\s+", "", text.strip())
     m = _SUBJECT_END.search(fold(text))
     subject = re.sub(r"^(?:Bộ trưởng|Giám đốc|Chủ tịch|Thủ trưởng|Trưởng ban)\s+", "", text[: m.start()].strip(" ,")) if m else ""
-    return subject if 0 < len(subject.split()) <= 12 and is_agency_like(subject) else None
+    return subject if 0 < len(subject.split()) <= 16 and (is_agency_like(subject) or is_group(subject)) else None
 
 
 def _own_content(text: str) -> bool:
@@ -217,12 +224,36 @@ def heading_tasks(section: Node, ctx: Context, found: Found) -> int:
     return len(found.tasks) - before
 
 
+_GENERIC_DUTY = re.compile(r"^(?:can cu|tren co so|trong qua trinh|yeu cau)\b|\bke hoach (?:trien khai|cu the|thuc hien)\b"
+                           r"|\bbo tri\b.{0,40}\bkinh phi\b|\bdu toan\b")
+
+
+_CARRY_OUT = re.compile(r"(?:trien khai|thuc hien)[, ]+(?:thuc hien\s+)?(?:tot\s+)?(?:cac hoat dong cua\s+)?ke hoach\b"
+                        r"|xay dung ke hoach va")
+
+
+def _named_duty(task: Task) -> bool:
+    """A numbered sentence of TỔ CHỨC THỰC HIỆN that gives a named body work of its own ("15. Báo ... chủ động
+    phối hợp ... xây dựng kế hoạch tuyên truyền", "16. Khuyến khích Đoàn Thanh niên ..."), not the focal's role,
+    the reporting regime, funding or "everyone carries the plan out"."""
+    folded = fold(task.text)
+    return (task.lead is not None and not _focal_role(folded) and not is_pointer(task.text)
+            and not ("tong hop" in folded and "bao cao" in folded) and not _GENERIC_DUTY.search(folded)
+            and not _RECURS.search(folded)
+            and not (len(folded.split()) <= 40 and _CARRY_OUT.search(folded)))
+
+
 def organisation_tasks(section: Node, ctx: Context, found: Found) -> None:
     """Duties of a 'TỔ CHỨC THỰC HIỆN' section; general duties are noted in the plan's review."""
     before = len(found.general)
     for child in section.children:
         _visit(child, f"{section.label}.", ctx, found)
     general = found.general[before:]
+    if found.tasks:
+        duties = [t for t in general if _named_duty(t)]
+        found.tasks += duties
+        general = [t for t in general if t not in duties]
+        found.general = found.general[:before] + general
     if general and found.tasks:
         numbers = ", ".join(t.number for t in general)
         found.notes.append(Note("tasks", general[0].line, f"Các mục phân công chung ({numbers}) không nhập thành "

@@ -31,7 +31,7 @@ _LABELS = (
 _CONTENT_LABEL = re.compile(r"^(?:noi dung|nhiem vu|cong viec|hoat dong)(?:\s+\w+){0,2}\s*[:：]\s*")
 _INLINE = re.compile(r"^(?P<lead>.+?)\s+chu tri(?:\s*,)?(?:\s+(?:va\s+)?phoi hop(?:\s+voi)?\s+(?P<support>.+))?$")
 _INLINE_NO_LEAD_WORD = re.compile(r"^(?P<lead>.+?)\s+phoi hop voi\s+(?P<support>.+)$")
-_SUBJECT = re.compile(r"^(?:de nghi\s+)?(?P<lead>.+?)\s+chu tri\b")
+_SUBJECT = re.compile(r"^(?:de nghi\s+|khuyen khich\s+)?(?P<lead>.+?)\s+(?:chu tri|chu dong|co trach nhiem)\b")
 _WITH = re.compile(r"phoi hop voi\s+")
 # Where a list of agencies after "phối hợp với" ends: a verb or a preposition.
 _STOP = re.compile(r"[.;:]|\s(?:nghien cuu|trien khai|tuyen truyen|tham muu|bao dam|dam bao|to chuc|thuc hien|"

@@ -40,7 +40,7 @@ _MONTH_DAY = re.compile(r"ngay\s+(?P<d>\d{1,2})\s+(?:hang|hằng|moi|cua)\s+than
 _DATE = re.compile(r"ngay\s+(?P<d>\d{1,2})\s*(?:thang\s+|/\s*|-\s*)(?P<m>\d{1,2})\b"
                    r"(?:\s*(?:nam\s+|/\s*|-\s*)(?P<y>20\d\d))?")
 _TIME = re.compile(r"\b(?P<h>[0-2]?\d)\s*(?:h|gio)\s*(?P<mm>[0-5]\d)?(?!\w)")
-_RECURS = re.compile(r"dinh ky|dinh k\S|(?:hang|hằng|moi) (?:ngay|tuan|thang|quy|nam)|lan\s*/\s*ngay")
+RECURS = _RECURS = re.compile(r"dinh ky|dinh k\S|(?:hang|hằng|moi) (?:ngay|tuan|thang|quy|nam)|lan\s*/\s*ngay")
 NAMES = {"day": "Báo cáo ngày", "week": "Báo cáo tuần", "month": "Báo cáo tháng", "quarter": "Báo cáo quý",
          "6 months": "Báo cáo 6 tháng", "year": "Báo cáo năm", "once": "Báo cáo"}
 _TO = re.compile(r"(?:\bve|\bgui|\bbao cao)\s+(?P<to>.+?)(?=\s+(?:de|truoc|cham nhat|ve|dinh ky|ket qua|tinh hinh)\s|"
