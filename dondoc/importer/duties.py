@@ -59,7 +59,7 @@ def is_pointer(text: str) -> bool:
     says to carry the plan out ("Phối hợp ... tổ chức thực hiện kế hoạch theo đúng quy định")."""
     folded = fold(text)
     words = len(folded.split())
-    return ((words <= 45 and bool(_POINTER.search(folded))) or (words <= 30 and bool(_ONLY_THE_PLAN.search(folded)))
+    return ((words <= 45 and bool(_POINTER.search(folded))) or (words <= 40 and bool(_ONLY_THE_PLAN.search(folded)))
             or (words <= 45 and bool(_FIELD_POINTER.match(folded.strip()))))
 
 

@@ -22,7 +22,8 @@ _ANY_CASE = ("uy ban", "hoi dong nhan dan", "cong chuc", "can bo", "cong an", "t
              "vien kiem sat", "mat tran", "trung tam", "hoi lien hiep", "hoi nong dan", "hoi cuu chien binh",
              "doan thanh nien", "tinh doan", "huyen doan", "ban chi huy", "ban dan toc", "ban dieu hanh",
              "ban chi dao", "benh vien", "bao hiem xa hoi", "kho bac", "chi cuc", "lien doan lao dong", "doan xa",
-             "hoi phu nu", "cong doan", "dang uy", "van phong", "phong giao duc", "phong lao dong")
+             "hoi phu nu", "cong doan", "dang uy", "van phong", "phong giao duc", "phong lao dong",
+             "to chuc chinh tri")
 _CAPITALISED = ("so ", "phong ", "bo ", "cuc ", "ban ", "hoi ", "doan ", "vien ", "dai ", "thanh tra", "tong cuc",
                 "bao va ", "bao nhan dan", "bao dien tu", "cong thong tin", "cong ty", "tong cong ty", "lien minh",
                 "hiep hoi", "ngan hang", "bo chi huy", "tinh uy", "thanh uy", "quy ", "kiem toan", "toa an")
@@ -83,7 +84,7 @@ def _open_list(previous: str, registry: Registry) -> bool:
     (not a phrase the registry knows as written: it stays an exact match)."""
     if registry.knows(previous):
         return False
-    if is_plural(folded_key(previous)):
+    if is_plural(folded_key(previous)) or _bare_group_noun(previous.split(",")[0]):   # "Sở, ban, ngành"
         return True
     return previous[:1].islower() and not is_agency_like(previous) and not registry.knows(previous)
 
@@ -152,7 +153,7 @@ _NOBODY = re.compile(r"(?:co )?lien quan$|^cac (?:co quan|don vi|to chuc|ca nhan
 def is_group(text: str) -> bool:
     """A group of bodies a coordinator can name ("Các sở, ban, ngành", "UBND các xã, phường"), not a
     phrase naming nobody ("các cơ quan, đơn vị liên quan")."""
-    key = folded_key(text)
+    key = folded_key(text.split(",")[0])           # "Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan"
     if not is_plural(key) or _NOBODY.search(key):
         return False
     rest = re.sub(r"^(?:(?:uy ban nhan dan|hoi dong nhan dan|cong an)(?:\s+cap\s+\w+)?\s+)?(?:cac|nhung)\s+", "", key)
@@ -169,7 +170,12 @@ def _ref(piece: str, match: Match, registry: Registry) -> NameRef:
         return NameRef(piece, "ambiguous", None, "ambiguous", match.candidates)
     if is_agency_like(piece):
         return NameRef(piece, "new")
-    return NameRef(piece, "new", None, "group") if is_group(piece) else NameRef(piece, "generic")
+    if not is_group(piece):
+        return NameRef(piece, "generic")
+    head, _, tail = piece.partition(",")
+    if tail and re.search(r"lien quan$", fold(tail).strip()):
+        piece = head.strip()                        # "Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan"
+    return NameRef(piece, "new", None, "group")
 
 
 def resolve(text: str, registry: Registry, *, home: str = "") -> list[NameRef]:

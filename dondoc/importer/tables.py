@@ -171,7 +171,7 @@ def _task(row: Row, table: TaskTable, state: _State, ctx: Context) -> Task | Non
     if not own_number and "number" in cols:
         row = _shifted(row, table)
     values = {name: _cell(row, cols, name) for name in ("content", "lead", "support", "timeframe")}
-    if not values["content"]:
+    if len(re.findall(r"\w\w", values["content"])) < 2:         # empty, or a "…......" placeholder row
         return None
     if not values["lead"] and not values["timeframe"] and (not stt or _ROMAN_OR_LETTER.match(stt)):
         _heading(stt, state)
