@@ -157,7 +157,7 @@ def _own_content(text: str) -> bool:
 def _focal_role(folded: str) -> bool:
     """'Chủ trì, theo dõi, kiểm tra, đôn đốc việc thực hiện ... Kế hoạch này': the focal's own role."""
     first = re.split(r"(?<=[.;])\s", folded, maxsplit=1)[0]
-    return len(first.split()) <= 40 and "theo doi" in first and "don doc" in first and "ke hoach" in first
+    return len(first.split()) <= 60 and "theo doi" in first and "don doc" in first and "ke hoach" in first
 
 
 def _agency_duties(heading: Node, refs: list[NameRef], prefix: str, ctx: Context, found: Found) -> None:

@@ -92,7 +92,7 @@ def _open_list(previous: str, registry: Registry) -> bool:
 def split_names(text: str, registry: Registry) -> list[str]:
     """Names in a list; ";" ends a phrase, so nothing is merged across it."""
     out: list[str] = []
-    for chunk in re.split(r"\s*;\s*", re.sub(r"\s*\([^()]*\)", "", tidy(text))):
+    for chunk in re.split(r"\s*;\s*", re.sub(r"\s*\([^()]*(?:\)|$)", "", tidy(text))):
         pieces = [p for part in re.split(r"\s*,\s*", chunk) for p in _split_joined(part)]
         out.extend(_merge(pieces, registry))
     return out
