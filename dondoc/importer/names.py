@@ -120,7 +120,8 @@ def _continues_a_name(previous: str, piece: str, registry: Registry) -> bool:
         return (is_agency_like(previous) and not registry.knows(previous) and not registry.knows(piece)
                 and len(piece.split()) <= 5 and not fold(piece).startswith(_NOT_A_NAME_PART))
     return (piece[:1].isupper() and not is_agency_like(piece) and not is_group(piece) and not registry.knows(piece)
-            and not registry.knows(previous) and is_agency_like(previous) and not _bare_group_noun(piece)
+            and not registry.knows(previous) and (is_agency_like(previous) or is_group(previous))
+            and not _bare_group_noun(piece)
             and len(piece.split()) <= 6)
 
 
