@@ -146,6 +146,7 @@ def _subject(text: str) -> str | None:
     text = re.sub(r"^(?:Đề nghị|Khuyến khích|Yêu cầu)\s+", "", text.strip())
     m = _SUBJECT_END.search(fold(text))
     subject = re.sub(r"^(?:Bộ trưởng|Giám đốc|Chủ tịch|Thủ trưởng|Trưởng ban)\s+", "", text[: m.start()].strip(" ,")) if m else ""
+    subject = re.sub(r"\s+(?:và|cùng)(?:\s+các)?$", "", subject)     # "Mặt trận Tổ quốc ... và các [tổ chức]"
     return subject if 0 < len(subject.split()) <= 16 and (is_agency_like(subject) or is_group(subject)) else None
 
 
@@ -239,7 +240,7 @@ def _named_duty(task: Task) -> bool:
     folded = fold(task.text)
     return (task.lead is not None and not _focal_role(folded) and not is_pointer(task.text)
             and not ("tong hop" in folded and "bao cao" in folded) and not _GENERIC_DUTY.search(folded)
-            and not _RECURS.search(folded)
+            and not (_RECURS.search(folded) and "bao cao" in folded)
             and not (len(folded.split()) <= 40 and _CARRY_OUT.search(folded)))
 
 

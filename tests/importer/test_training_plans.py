@@ -31,10 +31,6 @@ MISSES_TASKS: dict[tuple[str, str], str] = {
         'measured: tasks found 9/10 (90%), precision 9/9 (100%), leads 9/10 (90%), timeframes 8/10 (80%)',
     ('chinh-phu-luat-bao-ve-du-lieu-ca-nhan-2025', 'raw.md'):
         'measured: tasks found 9/10 (90%), precision 9/9 (100%), leads 9/10 (90%), timeframes 8/10 (80%)',
-    ('dong-nai-kinh-te-so-xa-hoi-so-2025', 'txt'):
-        'measured: tasks found 114/118 (97%), precision 114/120 (95%), leads 111/118 (94%), timeframes 114/118 (97%)',
-    ('dong-nai-kinh-te-so-xa-hoi-so-2025', 'raw.md'):
-        'measured: tasks found 114/118 (97%), precision 114/120 (95%), leads 111/118 (94%), timeframes 114/118 (97%)',
     ('dong-thap-tai-nguyen-moi-truong-bien-2025', 'txt'):
         'measured: tasks found 35/37 (95%), precision 35/35 (100%), leads 33/37 (89%), timeframes 34/37 (92%)',
     ('dong-thap-tai-nguyen-moi-truong-bien-2025', 'raw.md'):
