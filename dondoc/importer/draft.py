@@ -8,6 +8,7 @@ and list their candidates. Timeframes are parsed with the engine's
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -258,6 +259,10 @@ def _focal(signals: Sequence[Signal], regime: Regime | None, ids: _Ids) -> tuple
                                           "không rõ báo cáo gửi về đâu): hãy điền focal")]
     best = votes.most_common(1)[0][0]
     kind, ref, line = next(e for e in evidence if (e[1].agency_id or folded_key(e[1].text)) == best)
+    if ref.kind == "new" and folded_key(ref.text) not in ids.proposals:
+        close = difflib.get_close_matches(folded_key(ref.text), list(ids.proposals), n=1, cutoff=0.9)
+        if close:                                   # "Sở Khoa học Công nghệ" as written once = "Sở Khoa học và Công nghệ"
+            ref = NameRef(ids.proposals[close[0]]["name"], "new")
     focal, reviews = ids.id_of(ref, line=line, user="focal", role="focal")
     kinds = {k for k, r, _ in evidence if (r.agency_id or folded_key(r.text)) == best}
     if len(votes) > 1:

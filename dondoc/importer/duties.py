@@ -135,7 +135,8 @@ def _names_only(text: str) -> bool:
     return bool(pieces) and all(p[:1].isupper() and len(p.split()) <= 4 for p in pieces)
 
 
-_FOCAL_WORD = re.compile(r"\b(?:la |lam )?co quan (?:dau moi|thuong truc)\b")
+_FOCAL_WORD = re.compile(r"\bco quan (?:dau moi|thuong truc)\b(?:\W+\w+){0,8}?\W+(?:ke hoach|theo doi|tong hop|"
+                         r"to chuc thuc hien|giup|tham muu|chu tri)")
 _SUBJECT_END = re.compile(r"\s(?:co trach nhiem|chu tri|chu dong|tham muu|theo doi|la co quan|lam|thuc hien|to chuc|"
                           r"huong dan|chi dao|xay dung|tham gia|tien phong|trien khai|phoi hop|day manh|tang cuong|"
                           r"nghien cuu|tich cuc|can cu)\b")

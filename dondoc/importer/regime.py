@@ -143,14 +143,16 @@ _ISSUER_LIKE = re.compile(r"^(?:uy ban nhan dan|ubnd|thu tuong|chinh phu|tinh uy
 def _recipient(text: str, registry: Registry, home: str) -> NameRef | None:
     """Who the reports go to: the body named after "qua" (through), else after "về"/"gửi"; the issuing
     People's Committee itself is not the focal agency, so it is passed over."""
-    folded = fold(text)
+    folded, national = fold(text), None
     for pattern in (_VIA, _TO):
         for m in pattern.finditer(folded):
             group = "to2" if pattern is _VIA and m["to2"] else "to"
             refs = resolve(text[m.start(group):m.end(group)], registry, home=home)
             if refs and refs[0].kind in ("agency", "ambiguous", "new") and not _ISSUER_LIKE.match(fold(refs[0].text)):
-                return refs[0]
-    return None
+                if not fold(refs[0].text).startswith("bo "):
+                    return refs[0]
+                national = national or refs[0]      # a ministry is where the focal reports, not the focal
+    return national
 
 
 def _onward(text: str) -> str | None:
@@ -182,7 +184,10 @@ def read_regime(node: Node | None, registry: Registry, *, home: str = "", everyt
             items += found
             if found or node is not None:
                 first = first or para.line
-                recipient = recipient or _recipient(text, registry, home)
+                found_to = _recipient(text, registry, home)
+                if recipient is None or (fold(recipient.text).startswith("bo ") and found_to is not None
+                                         and not fold(found_to.text).startswith("bo ")):
+                    recipient = found_to or recipient
                 onward = onward or _onward(text)
     if node is None and not items:
         return None

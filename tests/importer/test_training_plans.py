@@ -51,18 +51,6 @@ MISSES_TASKS: dict[tuple[str, str], str] = {
         'measured: tasks found 17/18 (94%), precision 17/17 (100%), leads 17/18 (94%), timeframes 17/18 (94%)',
 }
 MISSES_REPORTING: dict[tuple[str, str], str] = {
-    ('dak-lak-ho-tro-nhu-yeu-pham-mua-lu-2025', 'txt'):
-        'measured: reporting 3/3, issuer right, focal wrong',
-    ('dak-lak-ho-tro-nhu-yeu-pham-mua-lu-2025', 'raw.md'):
-        'measured: reporting 3/3, issuer right, focal wrong',
-    ('dong-nai-kinh-te-so-xa-hoi-so-2025', 'txt'):
-        'measured: reporting 2/2, issuer right, focal wrong',
-    ('dong-nai-kinh-te-so-xa-hoi-so-2025', 'raw.md'):
-        'measured: reporting 2/2, issuer right, focal wrong',
-    ('dong-thap-tai-nguyen-moi-truong-bien-2025', 'txt'):
-        'measured: reporting 2/2, issuer right, focal wrong',
-    ('dong-thap-tai-nguyen-moi-truong-bien-2025', 'raw.md'):
-        'measured: reporting 2/2, issuer right, focal wrong',
 }
 MISSES_VAGUE_OR_PLACE: dict[tuple[str, str], str] = {
 }
