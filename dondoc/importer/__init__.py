@@ -10,9 +10,10 @@ Contracts:
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from dondoc.importer.agencies import Registry
 from dondoc.importer.draft import (

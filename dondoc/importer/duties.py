@@ -31,7 +31,13 @@ from dondoc.importer.fields import (
     timeframe_in_text,
 )
 from dondoc.importer.model import Context, Found, Note, Signal, Task, make_title
-from dondoc.importer.names import NameRef, is_agency_like, is_group, looks_like_heading, resolve
+from dondoc.importer.names import (
+    NameRef,
+    is_agency_like,
+    is_group,
+    looks_like_heading,
+    resolve,
+)
 from dondoc.importer.pointers import point
 from dondoc.importer.regime import RECURS as _RECURS
 from dondoc.importer.structure import Node, Para, walk

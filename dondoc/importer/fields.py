@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dondoc.importer.names import is_agency_like
 from dondoc.importer.lines import Para
+from dondoc.importer.names import is_agency_like
 from dondoc.importer.vn import fold
 
 _ORG = r"(?:co quan|don vi|cq|dv)(?:\s*,\s*(?:co quan|don vi))?"

@@ -11,7 +11,13 @@ from typing import Any
 
 import yaml
 
-from dondoc.importer.draft import ImportResult, PlanDraft, ReportingDraft, Review, TaskDraft
+from dondoc.importer.draft import (
+    ImportResult,
+    PlanDraft,
+    ReportingDraft,
+    Review,
+    TaskDraft,
+)
 
 _WIDTH = 10**6                      # never fold long lines: one field, one line
 

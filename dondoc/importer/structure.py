@@ -34,14 +34,14 @@ class Node:
     title: str                      # the text after the label
     line: int
     body: list[Para] = field(default_factory=list)
-    children: list["Node"] = field(default_factory=list)
-    parent: "Node | None" = field(default=None, repr=False)
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = field(default=None, repr=False)
 
     @property
     def depth(self) -> int:
         return {"root": -1, "roman": 0}.get(self.kind, len(self.label.split(".")) if self.kind == "decimal" else 99)
 
-    def ancestors(self) -> list["Node"]:
+    def ancestors(self) -> list[Node]:
         out, node = [], self.parent
         while node is not None:
             out.append(node)

@@ -103,7 +103,7 @@ class _Numbering:
         fmt, text, _ = self.levels[(abstract, ilvl)]
         if fmt == "bullet":
             return "- "
-        render = lambda m: _format(max(counters[int(m.group(1)) - 1], 1), self._fmt(abstract, int(m.group(1)) - 1))  # noqa: E731
+        render = lambda m: _format(max(counters[int(m.group(1)) - 1], 1), self._fmt(abstract, int(m.group(1)) - 1))
         return re.sub(r"%([1-9])", render, text) + " "
 
     def _fmt(self, abstract: str, ilvl: int) -> str:
@@ -171,7 +171,7 @@ def _label(stt: str) -> str:
 
 
 def _task_row(row: list[str], columns: dict[str, int]) -> list[str]:
-    cell = lambda role: row[columns[role]].strip() if role in columns and columns[role] < len(row) else ""  # noqa: E731
+    cell = lambda role: row[columns[role]].strip() if role in columns and columns[role] < len(row) else ""
     content = [t.strip() for t in cell("content").split("\n") if t.strip()]
     if not content:
         return []

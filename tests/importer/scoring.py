@@ -221,7 +221,7 @@ def score_plan(result: ImportResult, key: dict[str, Any], registry: list[dict], 
 
 
 def plan_row(name: str, form: str, s: PlanScore) -> str:
-    pct = lambda a, b: f"{a / b:.0%} ({a}/{b})" if b else "–"  # noqa: E731
+    pct = lambda a, b: f"{a / b:.0%} ({a}/{b})" if b else "–"
     return (f"| {name} | {form} | {pct(s.found, s.expected)} | {pct(s.found, s.predicted)} | {pct(s.lead, s.expected)} "
             f"| {pct(s.timeframe, s.expected)} | {pct(s.support_right, s.support_expected)} "
             f"| {s.reporting_found}/{s.reporting_expected} (+{s.reporting_predicted - s.reporting_found}) "

@@ -57,7 +57,7 @@ def test_precision_and_recall_meet_the_targets_and_are_written_to_the_docs(draft
 def _write_table(markdown: str) -> None:
     block = f"{START}\n{markdown}\n{END}"
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else f"# Importer\n\n{START}\n{END}\n"
-    new = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    new = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL)
     if new != text:
         DOCS.write_text(new, encoding="utf-8")
 

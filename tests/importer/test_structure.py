@@ -1,5 +1,11 @@
 """Lines -> paragraphs -> numbered items; assignment fields in paragraphs."""
-from dondoc.importer.fields import field_paragraph, indicators, subject_lead, support_in_text, timeframe_in_text
+from dondoc.importer.fields import (
+    field_paragraph,
+    indicators,
+    subject_lead,
+    support_in_text,
+    timeframe_in_text,
+)
 from dondoc.importer.structure import Para, build_tree, paragraphs, walk
 from dondoc.importer.text import from_text
 

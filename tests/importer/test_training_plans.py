@@ -8,7 +8,6 @@ is marked with a named strict xfail giving the measured figure: when it is fixed
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -122,7 +121,7 @@ def test_the_table_of_every_training_plan_is_written_to_the_docs(registry, forei
     rows = [plan_row(n, f, measured(n, f, registry, foreign)) for n in NAMES for f in FORMS]
     block = f"{START}\n{PLAN_TABLE_HEAD}\n" + "\n".join(rows) + f"\n{END}"
     text = DOCS.read_text(encoding="utf-8")
-    new = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    new = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL)
     if START not in text:
         new = text + f"\n## Measured on the training plans\n\n{block}\n"
     if new != text:
