@@ -54,6 +54,17 @@ def _continues(previous: str, text: str) -> bool:
     return first.islower() and not previous.rstrip().endswith(_SENTENCE_END) and not _LETTER.match(text)
 
 
+_JOINERS = ("va", "cac", "hoi lien hiep", "lien hiep", "cung", "voi", "cua")
+
+
+def _ends_heading(previous: list[str], text: str) -> bool:
+    """'3. Đề nghị Ủy ban MTTQ ..., Hội Liên hiệp' + 'Phụ nữ Thành phố và ...': a heading cut in two."""
+    head = previous[0]
+    return (len(previous) == 1 and classify(head) is not None and not head.endswith(_SENTENCE_END)
+            and fold(head).endswith(_JOINERS) and classify(text) is None and not is_label(text)
+            and len(text.split()) <= 14 and not text.endswith(_SENTENCE_END))
+
+
 def paragraphs(lines: tuple[Line, ...]) -> list[Para]:
     """Non-empty lines as paragraphs; page-break continuations joined; footnotes dropped.
     Pieces are joined once per paragraph, so a run of continuations stays linear."""
@@ -64,7 +75,7 @@ def paragraphs(lines: tuple[Line, ...]) -> list[Para]:
         if not raw or _FOOTNOTE.match(raw):
             continue
         text = clean(raw)
-        if pieces and _continues(pieces[-1][-1], text):
+        if pieces and (_continues(pieces[-1][-1], text) or _ends_heading(pieces[-1], text)):
             pieces[-1].append(text)
         elif text:
             starts.append(line.no)
