@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dondoc.importer.fields import Field, field_paragraph, indicators
+from dondoc.importer.fields import Field, field_paragraph, indicators, subject_lead, support_in_text
 from dondoc.importer.model import Context, Found, Note, Task, make_title
 from dondoc.importer.names import NameRef, resolve
 from dondoc.importer.structure import Node, Para, walk
@@ -116,6 +116,21 @@ class _Reader:
                     elif source is not None:
                         self._copy(item, source, kinds, f"ghi chung sau mục {source.number}")
 
+    def leads_in_lists(self) -> None:
+        """'- Cơ quan thực hiện:' left empty, then '+ Sở X chủ trì, phối hợp với ...': X leads."""
+        for item in self.items:
+            if "lead" in item.fields:
+                continue
+            for para in item.paras[1:]:
+                text = para.text.lstrip("-+• ").strip()
+                if para.text[:1] in "-+•" and (subject := subject_lead(text)):
+                    item.fields["lead"] = Field("lead", subject, para.line, "text")
+                    rest = support_in_text(text)
+                    if rest and "support" not in item.fields:
+                        item.fields["support"] = Field("support", rest[0], para.line, "text")
+                    item.notes.append(Note("lead", para.line, f"Cơ quan chủ trì “{subject}” đọc từ dòng liệt kê — kiểm tra lại"))
+                    break
+
     def inherit(self) -> None:
         headings: dict[int, dict[str, Field]] = {}
         for item in self.items:
@@ -203,6 +218,7 @@ def content_tasks(section: Node, ctx: Context, found: Found, *, prefix: str = ""
         return False
     reader.collect(section, prefix.rstrip(".") if section.kind == "roman" and prefix else "")
     reader.share_backwards()
+    reader.leads_in_lists()
     reader.inherit()
     gaps = _gaps(section, prefix)
     for item in reader.items:
