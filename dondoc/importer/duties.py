@@ -145,7 +145,7 @@ _FOCAL_WORD = re.compile(r"\bco quan (?:dau moi|thuong truc)\b(?:\W+\w+){0,8}?\W
                          r"to chuc thuc hien|giup|tham muu|chu tri)")
 _SUBJECT_END = re.compile(r"\s(?:co trach nhiem|chu tri|chu dong|tham muu|theo doi|la co quan|lam|thuc hien|to chuc|"
                           r"huong dan|chi dao|xay dung|tham gia|tien phong|trien khai|phoi hop|day manh|tang cuong|"
-                          r"nghien cuu|tich cuc|can cu)\b")
+                          r"nghien cuu|tich cuc|can cu|bang|co lien quan|lien quan)\b")
 
 
 def _subject(text: str) -> str | None:

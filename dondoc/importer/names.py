@@ -174,7 +174,8 @@ def _ref(piece: str, match: Match, registry: Registry) -> NameRef:
     if not is_group(piece):
         return NameRef(piece, "generic")
     head, _, tail = piece.partition(",")
-    if tail and re.search(r"lien quan$", fold(tail).strip()):
+    if tail and re.search(r"lien quan$", fold(tail).strip()) and fold(tail).strip().startswith(
+            ("to chuc", "ca nhan", "don vi", "co quan")):
         piece = head.strip()                        # "Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan"
     return NameRef(piece, "new", None, "group")
 
