@@ -103,7 +103,7 @@ def subject_lead(text: str) -> str | None:
     m = _SUBJECT.match(fold(text))
     if not m:
         return None
-    lead = text[m.start("lead"): m.end("lead")]
+    lead = re.sub(r"\s+(?:có\s+)?liên quan\b.*$", "", text[m.start("lead"): m.end("lead")])
     return lead if _short(lead, 15) and _names_a_body(lead, group_ok=True) else None
 
 
