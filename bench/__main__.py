@@ -3,6 +3,7 @@ the same run, each appending a JSON line to var/bench/ (ignored by git).
 
     python -m bench --quick --json     100 k occurrences, SQLite, 2,000 emails, 10 report runs, no compose,
                                        no dashboard (under two minutes)
+    python -m bench --importer --quick   drafting time against document size (no database; seconds)
     python -m bench --db both          1 M occurrences on SQLite and PostgreSQL, 20,000 emails, 50 report
                                        runs, dashboard 20 clients x 30 s
     python -m bench --cycle            the morning cycle (sweep, compose, send to receivers 20 ms away) and
@@ -20,7 +21,7 @@ import argparse
 import json
 import sys
 
-from bench import cycle, dashboard, live, outbox, report, sweep
+from bench import cycle, dashboard, importer, live, outbox, report, sweep
 from bench.common import Timer, record, say
 from bench.datasets import dataset_arguments, ensure, kinds
 
@@ -52,6 +53,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--no-naive", action="store_true", help="skip the naive sweep (minutes on 1 M)")
+    ap.add_argument("--importer", action="store_true", help="only the importer benchmark (no database)")
     ap.add_argument("--no-compose", action="store_true", help="skip compose_pending after the sweep")
     ap.add_argument("--cycle", action="store_true", help="the morning cycle and the dashboard under writes")
     ap.add_argument("--writes-per-s", type=float, default=5.0, help="status changes a second (dashboard live)")
@@ -103,6 +105,8 @@ def _one(kind: str, db, args: argparse.Namespace, only: set[str]) -> dict:  # no
 
 def main(argv: list[str] | None = None) -> dict:
     args = _arguments(sys.argv[1:] if argv is None else argv)
+    if args.importer:
+        return _importer(args)
     only = {b.strip() for b in args.only.split(",") if b.strip()}
     unknown = only - set(BENCHMARKS)
     if unknown:
@@ -118,6 +122,13 @@ def main(argv: list[str] | None = None) -> dict:
     if args.json:
         sys.stdout.write(json.dumps(out, default=str) + "\n")
     return out
+
+
+def _importer(args: argparse.Namespace) -> dict:
+    figures = record("importer", {"quick": args.quick, **importer.run(quick=args.quick)})
+    if args.json:
+        sys.stdout.write(json.dumps(figures, default=str) + "\n")
+    return figures
 
 
 if __name__ == "__main__":

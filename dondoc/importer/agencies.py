@@ -21,8 +21,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from dondoc.importer.vn import fold, name_key
 
@@ -68,23 +69,36 @@ def strip_level(folded: str) -> str:
     return _TRAILING_LEVEL.sub("", folded).strip()
 
 
+_PLURAL = re.compile(r"^(?:cac|nhung)\s|^(?:uy ban nhan dan|hoi dong nhan dan|ubnd|hdnd|cong an|tram y te|truong)"
+                     r"(?:\s+cap\s+\w+)?\s+cac\s")
+
+
 def is_plural(folded: str) -> bool:
-    return folded.startswith(("cac ", "nhung ")) or " cac " in folded
+    """'các sở, ngành', 'UBND các xã' name a group; 'Ban Quản lý các khu công nghiệp' is one body."""
+    return bool(_PLURAL.match(folded))
 
 
 class Registry:
     """Index of agency names and aliases; built once per import."""
 
-    def __init__(self, agencies: Iterable[Mapping[str, Any]] = ()) -> None:
+    def __init__(self, agencies: Iterable[Mapping[str, Any]] = (), *, similar: bool = True) -> None:
+        self.similar = similar                    # the difflib tier (off for the draft's own proposals)
         self.agencies: dict[str, Agency] = {}
         self._exact: dict[str, set[str]] = defaultdict(set)
         self._folded: dict[str, set[str]] = defaultdict(set)
         self._stripped: dict[str, set[str]] = defaultdict(set)
         self._groups: list[tuple[str, str]] = []
         self._levels: dict[str, set[str]] = defaultdict(set)
+        self._stripped_prefix: dict[str, set[str]] = defaultdict(set)   # proper beginnings of stripped names
+        self._prefixes: set[str] = set()          # every word-boundary beginning of a folded name
+        self.memo: dict[tuple[str, str], Any] = {}  # resolve() results, per (text, home): one registry, one import
         for row in agencies:
             if row.get("id") and row.get("name"):
                 self._add(row)
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        """One more agency (the draft's proposals grow one by one)."""
+        self._add(row)
 
     def _add(self, row: Mapping[str, Any]) -> None:
         agency = Agency(str(row["id"]), str(row["name"]), str(row.get("level") or ""), row.get("parent"))
@@ -97,6 +111,11 @@ class Registry:
             self._exact[key].add(agency.id)
             self._folded[folded].add(agency.id)
             self._stripped[strip_level(folded)].add(agency.id)
+            stripped = strip_level(folded).split()
+            for n in range(1, len(stripped)):
+                self._stripped_prefix[" ".join(stripped[:n])].add(agency.id)
+            words = folded.split()
+            self._prefixes.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
             self._levels[agency.id].update(re.findall(_LEVEL, folded))
             if is_plural(folded):
                 self._groups.append((folded, agency.id))
@@ -107,7 +126,7 @@ class Registry:
     def starts_a_name(self, text: str) -> bool:
         """True when some name or alias begins with this text ("các ban, ngành, đoàn thể" ...)."""
         key = fold(name_key(text))
-        return bool(key) and any(k == key or k.startswith(key + " ") for k in self._folded)
+        return bool(key) and key in self._prefixes
 
     def knows(self, text: str) -> bool:
         """True when the text is a name or alias as written (exact tier only)."""
@@ -132,8 +151,7 @@ class Registry:
         if ids := self._stripped.get(stripped):
             return self._pick(text, ids, "stripped", qualifiers + tuple(re.findall(_LEVEL, folded)))
         if len(stripped.split()) >= 3:
-            ids = {i for key, found in self._stripped.items() if key.startswith(stripped + " ") for i in found}
-            if ids:
+            if ids := self._stripped_prefix.get(stripped):
                 return self._pick(text, ids, "prefix", qualifiers)
         return self._similar(text, stripped, qualifiers)
 
@@ -146,7 +164,7 @@ class Registry:
         return Match(text, next(iter(ids)), "group") if len(ids) == 1 else Match(text, None, "ambiguous", tuple(sorted(ids)))
 
     def _similar(self, text: str, stripped: str, qualifiers: tuple[str, ...]) -> Match:
-        if len(stripped) < 8:
+        if len(stripped) < 8 or not self.similar:
             return Match(text)
         keys = [k for k in self._stripped if not is_plural(k)]
         close = difflib.get_close_matches(stripped, keys, n=2, cutoff=0.9)

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dondoc.importer.fields import Field, field_paragraph, indicators
+from dondoc.importer.fields import Field, field_paragraph, indicators, subject_lead, support_in_text
+from dondoc.importer.model import Context, Found, Note, Task, make_title
 from dondoc.importer.names import NameRef, resolve
 from dondoc.importer.structure import Node, Para, walk
-from dondoc.importer.tasks import Context, Found, Note, Task, make_title
 
 _LEAD, _TIME = ("lead", "support"), ("timeframe",)
 
@@ -106,26 +106,47 @@ class _Reader:
             self.groups.append(group)
 
     def share_backwards(self) -> None:
-        """Fields written once after field-less siblings apply to them too."""
+        """Fields written once after field-less siblings apply to them too (one backward pass per group)."""
         for group in self.groups:
             for kinds in (_LEAD, _TIME):
-                for i, item in enumerate(group):
+                source: _Item | None = None
+                for item in reversed(group):
                     if kinds[0] in item.fields:
-                        continue
-                    source = next((later for later in group[i + 1:] if kinds[0] in later.fields), None)
-                    if source is not None:
+                        source = item
+                    elif source is not None:
                         self._copy(item, source, kinds, f"ghi chung sau mục {source.number}")
 
+    def leads_in_lists(self) -> None:
+        """'- Cơ quan thực hiện:' left empty, then '+ Sở X chủ trì, phối hợp với ...': X leads."""
+        for item in self.items:
+            if "lead" in item.fields:
+                continue
+            for para in item.paras[1:]:
+                text = para.text.lstrip("-+• ").strip()
+                if para.text[:1] in "-+•" and (subject := subject_lead(text)):
+                    item.fields["lead"] = Field("lead", subject, para.line, "text")
+                    rest = support_in_text(text)
+                    if rest and "support" not in item.fields:
+                        item.fields["support"] = Field("support", rest[0], para.line, "text")
+                    item.notes.append(Note("lead", para.line, f"Cơ quan chủ trì “{subject}” đọc từ dòng liệt kê — kiểm tra lại"))
+                    break
+
     def inherit(self) -> None:
+        headings: dict[int, dict[str, Field]] = {}
         for item in self.items:
             for kinds in (_LEAD, _TIME):
                 if kinds[0] in item.fields:
                     continue
-                heading = next((a for a in item.node.ancestors()
-                                if kinds[0] in _first_fields(self.fields.get(id(a), []))), None)
+                heading = next((a for a in item.node.ancestors() if kinds[0] in self._heading_fields(a, headings)),
+                               None)
                 if heading is not None:
-                    source = _Item(heading, heading.label, [], _first_fields(self.fields[id(heading)]))
+                    source = _Item(heading, heading.label, [], headings[id(heading)])
                     self._copy(item, source, kinds, f"ghi ở mục {heading.label or 'cha'}")
+
+    def _heading_fields(self, node: Node, memo: dict[int, dict[str, Field]]) -> dict[str, Field]:
+        if id(node) not in memo:
+            memo[id(node)] = _first_fields(self.fields.get(id(node), []))
+        return memo[id(node)]
 
     @staticmethod
     def _copy(item: _Item, source: _Item, kinds: tuple[str, ...], where: str) -> None:
@@ -185,19 +206,23 @@ def _gaps(section: Node, prefix: str) -> dict[int, Note]:
     return notes
 
 
-def content_tasks(section: Node, ctx: Context, found: Found, *, prefix: str = "", force: bool = False) -> None:
+def content_tasks(section: Node, ctx: Context, found: Found, *, prefix: str = "", force: bool = False,
+                  quiet: bool = False) -> bool:
+    """The commune shape's tasks of a section; False (nothing read) when it assigns no field at all."""
     reader = _Reader(section, ctx, prefix)
     if not reader.has_fields() and not force:
-        if section.children:
+        if section.children and not quiet:
             found.notes.append(Note("tasks", section.line, f"Mục {section.label} “{section.title}” "
                                     f"({len(section.children)} mục) không giao cơ quan chủ trì hay thời hạn nào: "
                                     "coi là định hướng chung, không nhập thành nhiệm vụ"))
-        return
+        return False
     reader.collect(section, prefix.rstrip(".") if section.kind == "roman" and prefix else "")
     reader.share_backwards()
+    reader.leads_in_lists()
     reader.inherit()
     gaps = _gaps(section, prefix)
     for item in reader.items:
         if id(item.node) in gaps:
             item.notes.append(gaps[id(item.node)])
         found.tasks.append(_task(item, ctx))
+    return True

@@ -8,20 +8,32 @@ and list their candidates. Timeframes are parsed with the engine's
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from dondoc.importer.agencies import HOW_VI, Registry
+from dondoc.engine.timeframes import (
+    Continuous,
+    Deadline,
+    OnEvent,
+    Recurring,
+    Schedule,
+    TimeframeError,
+    parse_timeframe,
+)
+from dondoc.importer.agencies import HOW_VI, Registry, has_level
 from dondoc.importer.header import Header
+from dondoc.importer.lines import SourceText
+from dondoc.importer.model import Found, Signal, Task
 from dondoc.importer.names import NameRef, resolve
 from dondoc.importer.regime import Regime
-from dondoc.importer.tasks import Found, Signal, Task
-from dondoc.importer.text import SourceText
+from dondoc.importer.vague import is_vague
+from dondoc.importer.vague import reason as vague_reason
 from dondoc.importer.vn import fold, folded_key, slug
-from dondoc.engine.timeframes import Continuous, Deadline, OnEvent, Recurring, Schedule, TimeframeError, parse_timeframe
 
 DEFAULT_TIMEFRAME = "Thường xuyên trong năm"
 _EVERY_VI = {"month": "hằng tháng", "quarter": "hằng quý", "half_year": "6 tháng một lần", "year": "hằng năm"}
@@ -56,9 +68,12 @@ class TaskDraft:
 @dataclass(frozen=True)
 class ReportingDraft:
     name: str
-    due: str | None
+    due: str | None                 # "dd/mm" (year, 6 months, quarter...), "dd/mm/yyyy" (once), None
     to: str | None                  # "focal", an agency id, or None (unknown)
     from_: str = "leads"
+    every: str = "year"             # once | day | week | month | quarter | "6 months" | year
+    day: int | None = None          # monthly: day of the month
+    time: str | None = None         # daily: "16:00"
 
 
 @dataclass(frozen=True)
@@ -119,6 +134,9 @@ class _Ids:
     proposals: dict[str, dict[str, Any]] = field(default_factory=dict)
     matched: set[str] = field(default_factory=set)
     fuzzy: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    known: Registry = field(default_factory=lambda: Registry(similar=False))   # the proposals, as a registry
+    foreign: Registry = field(default_factory=lambda: Registry(similar=False))  # agencies of other places
+    taken: set[str] = field(default_factory=set)                               # ids used so far
 
     def id_of(self, ref: NameRef | None, *, line: int, user: str, role: str) -> tuple[str | None, list[Review]]:
         where = self.source.where(line) if line else ""
@@ -138,28 +156,38 @@ class _Ids:
 
     def _same_proposal(self, text: str) -> str | None:
         """A name already proposed under another spelling ("Công chức văn hóa" ~ "Công chức văn hóa – xã hội")."""
-        rows = [{"id": key, "name": p["name"], "aliases": p["aliases"]} for key, p in self.proposals.items()]
-        found = Registry(rows).match(text) if rows else None
+        found = self.known.match(text) if self.proposals else None
+        if found and (found.how in ("stripped", "group", "similar") or (found.how == "prefix" and has_level(fold(text)))):
+            return None                                     # "UBND tỉnh X" is not "UBND các phường, xã"
         return found.agency_id if found and found.agency_id and not fold(text).startswith("cac ") else None
 
     def _propose(self, ref: NameRef, where: str, user: str, role: str) -> tuple[str, list[Review]]:
         key = folded_key(ref.text)
         if key not in self.proposals and (same := self._same_proposal(ref.text)):
             self.proposals[same]["aliases"].append(ref.text)
+            self.known.add({"id": same, "name": ref.text})
             key = same
         if key not in self.proposals:
             base = slug(ref.text) + (f"-{slug(self.place)}" if self.place and slug(self.place) not in slug(ref.text) else "")
-            taken = set(self.registry.agencies) | {p["id"] for p in self.proposals.values()}
-            new_id = base if base not in taken else next(f"{base}-{n}" for n in range(2, 999) if f"{base}-{n}" not in taken)
+            if not self.taken:
+                self.taken.update(self.registry.agencies)
+            new_id = base if base not in self.taken else next(
+                f"{base}-{n}" for n in range(2, 10**6) if f"{base}-{n}" not in self.taken)
+            self.taken.add(new_id)
             group = ref.how == "group" or fold(ref.text).startswith("cac ")
             name = ref.text[:1].upper() + ref.text[1:]
             self.proposals[key] = {"id": new_id, "name": name, "level": "group" if group else _level(ref.text),
                                    "source": where, "used_by": [], "group": group, "aliases": []}
+            self.known.add({"id": key, "name": name})
         proposal = self.proposals[key]
         proposal["used_by"].append(user)
         kind = "một nhóm cơ quan chung, " if proposal["group"] else ""
-        return proposal["id"], [Review(role, where, f"“{ref.text}” là {kind}chưa có trong danh mục cơ quan: đề xuất cơ quan "
-                                                    f"mới “{proposal['id']}” (xem proposed_agencies)")]
+        elsewhere = self.foreign.match(ref.text)
+        other = (f"; tên này trùng “{self.foreign.name(elsewhere.agency_id)}” ({elsewhere.agency_id}) của địa phương "
+                 "khác, không dùng" if elsewhere.agency_id and not elsewhere.fuzzy else "")
+        return proposal["id"], [Review(role, where, f"“{ref.text}” là {kind}chưa có trong danh mục cơ quan của "
+                                                    f"{self.place or 'kế hoạch này'}: đề xuất cơ quan mới "
+                                                    f"“{proposal['id']}” (xem proposed_agencies){other}")]
 
 
 def _level(name: str) -> str:
@@ -188,6 +216,8 @@ def summarise(schedule: Schedule) -> str:
 def _schedule(task: Task, header: Header, where: str) -> tuple[str | None, list[Review]]:
     if not task.timeframe:
         return None, []
+    if is_vague(task.timeframe):
+        return None, [Review("timeframe", where, vague_reason(task.timeframe))]
     if header.year is None:
         return None, [Review("timeframe", where, "Không xác định được năm của kế hoạch nên chưa đọc được thời hạn")]
     try:
@@ -218,12 +248,22 @@ def _focal(signals: Sequence[Signal], regime: Regime | None, ids: _Ids) -> tuple
     evidence = [(s.kind, s.ref, s.line) for s in signals]
     if regime is not None and regime.recipient is not None:
         evidence.append(("bao-cao-ve", regime.recipient, regime.items[0].line if regime.items else regime.line))
-    votes = Counter(ref.agency_id or folded_key(ref.text) for _, ref, _ in evidence)
+    # "cơ quan đầu mối" said outright, then where the reports go, then who compiles them
+    for kinds in (("dau-moi",), ("bao-cao-ve",), ("tong-hop",)):
+        if any(e[0] in kinds for e in evidence):
+            evidence = [e for e in evidence if e[0] in kinds or e[0] == "bao-cao-ve"]
+            break
+    votes = Counter(ref.agency_id or folded_key(ref.text) for kind, ref, _ in evidence
+                    for _ in range(3 if kind == "dau-moi" else 1))
     if not votes:
         return None, [Review("focal", "", "Không xác định được cơ quan đầu mối (văn bản không ghi “cơ quan đầu mối” và "
                                           "không rõ báo cáo gửi về đâu): hãy điền focal")]
     best = votes.most_common(1)[0][0]
     kind, ref, line = next(e for e in evidence if (e[1].agency_id or folded_key(e[1].text)) == best)
+    if ref.kind == "new" and folded_key(ref.text) not in ids.proposals:
+        close = difflib.get_close_matches(folded_key(ref.text), list(ids.proposals), n=1, cutoff=0.9)
+        if close:                                   # "Sở Khoa học Công nghệ" as written once = "Sở Khoa học và Công nghệ"
+            ref = NameRef(ids.proposals[close[0]]["name"], "new")
     focal, reviews = ids.id_of(ref, line=line, user="focal", role="focal")
     kinds = {k for k, r, _ in evidence if (r.agency_id or folded_key(r.text)) == best}
     if len(votes) > 1:
@@ -243,9 +283,9 @@ def _reporting(regime: Regime | None, focal: str | None, ids: _Ids) -> tuple[tup
     if to is None and not reviews:
         reviews.append(Review("reporting", where, "Không rõ báo cáo gửi về cơ quan nào; tạm ghi cơ quan đầu mối"))
     target = "focal" if to is None or to == focal else to
-    items = tuple(ReportingDraft(i.name, i.due, target) for i in regime.items)
+    items = tuple(ReportingDraft(i.name, i.due, target, every=i.every, day=i.day, time=i.time) for i in regime.items)
     reviews += [Review("reporting", ids.source.where(i.line), f"{i.name}: văn bản không ghi ngày báo cáo; hãy điền due (dd/mm)")
-                for i in regime.items if i.due is None]
+                for i in regime.items if i.due is None and i.day is None and i.time is None]
     if not items:
         reviews.append(Review("reporting", where, "Mục “Chế độ báo cáo” không ghi kỳ và ngày báo cáo"))
     return items, reviews
@@ -316,8 +356,8 @@ def _fuzzy_reviews(ids: _Ids) -> list[Review]:
 
 
 def build_draft(source: SourceText, header: Header, found: Found, regime: Regime | None, registry: Registry,
-                plans: Sequence[Mapping[str, Any]] = ()) -> ImportResult:
-    ids = _Ids(registry, source, header.place or "")
+                plans: Sequence[Mapping[str, Any]] = (), *, foreign: Registry | None = None) -> ImportResult:
+    ids = _Ids(registry, source, header.place or "", foreign=foreign or Registry(similar=False))
     tasks = tuple(_task(t, ids, header) for t in found.tasks)
     issuer, reviews = _issuer(header, ids)
     focal, found_reviews = _focal(found.signals, regime, ids)

@@ -17,23 +17,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dondoc.importer.lines import Para
 from dondoc.importer.names import is_agency_like
-from dondoc.importer.structure import Para
 from dondoc.importer.vn import fold
 
+_ORG = r"(?:co quan|don vi|cq|dv)(?:\s*,\s*(?:co quan|don vi))?"
 _LABELS = (
-    ("lead", re.compile(r"^(?:co quan |don vi )?chu tri(?: thuc hien)?\s*[:：]\s*")),
-    ("support", re.compile(r"^(?:co quan |don vi )?phoi hop(?: thuc hien)?(?: voi)?\s*[:：]\s*|^phoi hop voi\s+")),
-    ("timeframe", re.compile(r"^(?:thoi gian|thoi han|han)(?: thuc hien| hoan thanh)?\s*[:：]\s*")),
+    ("lead", re.compile(rf"^(?:{_ORG}\s+)?chu tri(?:\s*\([^)]*\))?(?:\s+thuc hien)?\s*[:：]\s*"
+                        rf"|^{_ORG}(?:\s+chu tri)?(?:\s*\([^)]*\))?\s+thuc hien(?:\s+chinh)?\s*[:：]\s*")),
+    ("support", re.compile(rf"^(?:{_ORG}\s+)?phoi hop(?: thuc hien)?(?: voi)?\s*[:：]\s*|^phoi hop voi\s+")),
+    ("timeframe", re.compile(r"^(?:thoi gian|thoi han|han|tien do)(?:\s+\w+){0,3}\s*[:：]\s*")),
 )
+_CONTENT_LABEL = re.compile(r"^(?:noi dung|nhiem vu|cong viec|hoat dong)(?:\s+\w+){0,2}\s*[:：]\s*")
 _INLINE = re.compile(r"^(?P<lead>.+?)\s+chu tri(?:\s*,)?(?:\s+(?:va\s+)?phoi hop(?:\s+voi)?\s+(?P<support>.+))?$")
 _INLINE_NO_LEAD_WORD = re.compile(r"^(?P<lead>.+?)\s+phoi hop voi\s+(?P<support>.+)$")
-_SUBJECT = re.compile(r"^(?:de nghi\s+)?(?P<lead>.+?)\s+chu tri\b")
+_SUBJECT = re.compile(r"^(?:de nghi\s+|khuyen khich\s+)?(?P<lead>.+?)\s+(?:chu tri|chu dong|co trach nhiem)\b")
 _WITH = re.compile(r"phoi hop voi\s+")
 # Where a list of agencies after "phối hợp với" ends: a verb or a preposition.
 _STOP = re.compile(r"[.;:]|\s(?:nghien cuu|trien khai|tuyen truyen|tham muu|bao dam|dam bao|to chuc|thuc hien|"
                    r"xay dung|huong dan|kip thoi|trong|de|tiep nhan|cung cap|giai quyet|theo doi|kiem tra|chi dao|"
-                   r"nham|tang cuong|cung co|phat hien|ho tro|danh gia|tai)\s")
+                   r"nham|tang cuong|cung co|phat hien|ho tro|danh gia|tai|tien hanh|ra soat|chiu trach nhiem)\s")
+_LEAD_STOP = re.compile(r"\s(?:tien hanh|thuc hien|to chuc thuc hien|trien khai|xay dung|ra soat|huong dan|tham muu|"
+                        r"chiu trach nhiem)\s")
 _TIMEFRAME_IN_TEXT = (
     re.compile(r"\bdinh ky\s+(?:\d+ thang|6 thang|hang|hằng|moi|1 nam|mot nam|quy)[^.;]*?(?=\s(?:gui|bao cao|tong hop)\b|[.;]|$)"),
     re.compile(r"\btruoc ngay\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?"),
@@ -53,13 +58,29 @@ def _short(text: str, words: int) -> bool:
     return 0 < len(text.split()) <= words
 
 
+def is_label(text: str) -> bool:
+    """A labelled field or content line ("Cơ quan chủ trì: ...", "Nhiệm vụ: ...", "Cơ quan thực hiện:")."""
+    folded = fold(text)
+    found = [m for _, p in _LABELS if (m := p.match(folded))] + [m for m in [_CONTENT_LABEL.match(folded)] if m]
+    return any(":" in m.group(0) or "：" in m.group(0) for m in found)
+
+
+def _labelled(kind: str, value: str, line: int) -> list[Field]:
+    """'Sở Nội vụ chủ trì, phối hợp với các sở ...' in a lead field: the lead and its partners."""
+    if kind == "lead" and (m := _INLINE.match(fold(value))) and m["support"]:
+        return [Field("lead", value[: m.end("lead")], line), Field("support", value[m.start("support"):], line)]
+    if kind == "lead" and (stop := _LEAD_STOP.search(fold(value))) and stop.start() > 0:
+        value = value[: stop.start()]               # "Bộ Công an tiến hành rà soát ..." -> "Bộ Công an"
+    return [Field(kind, value.strip(), line)]
+
+
 def field_paragraph(para: Para) -> list[Field]:
     """The fields a paragraph states, or [] for ordinary text."""
     folded = fold(para.text)
     for kind, pattern in _LABELS:
         if m := pattern.match(folded):
             value = para.text[m.end():].strip()
-            return [Field(kind, value, para.line)] if value else []
+            return _labelled(kind, value, para.line) if value else []
     if not _short(para.text, 80):
         return []
     for pattern, how in ((_INLINE, "inline"), (_INLINE_NO_LEAD_WORD, "no-lead-word")):
@@ -82,7 +103,7 @@ def subject_lead(text: str) -> str | None:
     m = _SUBJECT.match(fold(text))
     if not m:
         return None
-    lead = text[m.start("lead"): m.end("lead")]
+    lead = re.sub(r"\s+(?:có\s+)?liên quan\b.*$", "", text[m.start("lead"): m.end("lead")])
     return lead if _short(lead, 15) and _names_a_body(lead, group_ok=True) else None
 
 

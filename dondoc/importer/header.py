@@ -97,14 +97,19 @@ def _implements(para: Para) -> Implements | None:
                       text[m.start("body"):m.end("body")].strip(), para.line)
 
 
+_AUTHORITY = ("uy ban nhan dan", "ubnd", "hoi dong nhan dan", "bo ", "thu tuong", "chinh phu", "so ", "ban ")
+
+
 def _letterhead(header: list[Para]) -> tuple[str | None, int]:
+    """The issuing body's lines at the top ("ỦY BAN NHÂN DÂN / TỈNH NGHỆ AN"), after any page chrome."""
+    start = next((i for i, p in enumerate(header) if p.text.isupper() and fold(p.text).startswith(_AUTHORITY)), 0)
     lines = []
-    for para in header:
+    for para in header[start:]:
         folded = fold(para.text)
         if folded.startswith(_NOT_LETTERHEAD) or not para.text.isupper():
             break
         lines.append(para)
-    return (" ".join(p.text for p in lines), lines[0].line) if lines else (None, 0)
+    return (" ".join(p.text for p in lines).rstrip(" -–—_"), lines[0].line) if lines else (None, 0)
 
 
 def _preamble_issuer(header: list[Para]) -> tuple[str | None, int]:

@@ -11,7 +11,13 @@ from typing import Any
 
 import yaml
 
-from dondoc.importer.draft import ImportResult, PlanDraft, Review, TaskDraft
+from dondoc.importer.draft import (
+    ImportResult,
+    PlanDraft,
+    ReportingDraft,
+    Review,
+    TaskDraft,
+)
 
 _WIDTH = 10**6                      # never fold long lines: one field, one line
 
@@ -33,6 +39,13 @@ def task_dict(task: TaskDraft) -> dict[str, Any]:
     return out
 
 
+def _report(r: ReportingDraft) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": r.name, "every": r.every, "due": r.due}
+    out |= {"day": r.day} if r.day is not None else {}
+    out |= {"time": r.time} if r.time is not None else {}
+    return out | {"from": r.from_, "to": r.to}
+
+
 def plan_dict(plan: PlanDraft) -> dict[str, Any]:
     out: dict[str, Any] = {"id": plan.id, "number": plan.number, "title": plan.title, "place": plan.place,
                            "issued_by": plan.issued_by, "issued_on": plan.issued_on, "focal": plan.focal}
@@ -41,7 +54,7 @@ def plan_dict(plan: PlanDraft) -> dict[str, Any]:
     out["escalation"] = plan.escalation
     if plan.default_timeframe:
         out["default_timeframe"] = plan.default_timeframe
-    out["reporting"] = [{"name": r.name, "due": r.due, "from": r.from_, "to": r.to} for r in plan.reporting]
+    out["reporting"] = [_report(r) for r in plan.reporting]
     if plan.review:
         out["review"] = _reviews(plan.review)
     out["tasks"] = [task_dict(t) for t in plan.tasks]

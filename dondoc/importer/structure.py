@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dondoc.importer.text import Line
+from dondoc.importer.fields import is_label
+from dondoc.importer.lines import Line, Para
 from dondoc.importer.vn import clean, fold
 
 _ROMAN = re.compile(r"^(?P<label>[IVX]{1,5})\s*[.)]\s*(?P<rest>\S.*)$")
@@ -22,12 +23,6 @@ _LETTER = re.compile(r"^(?P<label>[a-zđ])[).]\s+(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^[-–—•+*]\s*(?P<rest>\S.*)$")
 _FOOTNOTE = re.compile(r"^[\u00b9\u00b2\u00b3\u2070-\u2079]+\s*\S")
 _SENTENCE_END = (".", ";", ":", "!", "?", "…")
-
-
-@dataclass(frozen=True)
-class Para:
-    line: int
-    text: str
 
 
 @dataclass
@@ -39,14 +34,14 @@ class Node:
     title: str                      # the text after the label
     line: int
     body: list[Para] = field(default_factory=list)
-    children: list["Node"] = field(default_factory=list)
-    parent: "Node | None" = field(default=None, repr=False)
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = field(default=None, repr=False)
 
     @property
     def depth(self) -> int:
         return {"root": -1, "roman": 0}.get(self.kind, len(self.label.split(".")) if self.kind == "decimal" else 99)
 
-    def ancestors(self) -> list["Node"]:
+    def ancestors(self) -> list[Node]:
         out, node = [], self.parent
         while node is not None:
             out.append(node)
@@ -59,19 +54,33 @@ def _continues(previous: str, text: str) -> bool:
     return first.islower() and not previous.rstrip().endswith(_SENTENCE_END) and not _LETTER.match(text)
 
 
+_JOINERS = ("va", "cac", "hoi lien hiep", "lien hiep", "cung", "voi", "cua")
+
+
+def _ends_heading(previous: list[str], text: str) -> bool:
+    """'3. Đề nghị Ủy ban MTTQ ..., Hội Liên hiệp' + 'Phụ nữ Thành phố và ...': a heading cut in two."""
+    head = previous[0]
+    return (len(previous) == 1 and classify(head) is not None and not head.endswith(_SENTENCE_END)
+            and fold(head).endswith(_JOINERS) and classify(text) is None and not is_label(text)
+            and len(text.split()) <= 14 and not text.endswith(_SENTENCE_END))
+
+
 def paragraphs(lines: tuple[Line, ...]) -> list[Para]:
-    """Non-empty lines as paragraphs; page-break continuations joined; footnotes dropped."""
-    out: list[Para] = []
+    """Non-empty lines as paragraphs; page-break continuations joined; footnotes dropped.
+    Pieces are joined once per paragraph, so a run of continuations stays linear."""
+    starts: list[int] = []
+    pieces: list[list[str]] = []
     for line in lines:
         raw = line.text.strip()
         if not raw or _FOOTNOTE.match(raw):
             continue
         text = clean(raw)
-        if out and _continues(out[-1].text, text):
-            out[-1] = Para(out[-1].line, f"{out[-1].text} {text}")
+        if pieces and (_continues(pieces[-1][-1], text) or _ends_heading(pieces[-1], text)):
+            pieces[-1].append(text)
         elif text:
-            out.append(Para(line.no, text))
-    return out
+            starts.append(line.no)
+            pieces.append([text])
+    return [Para(no, " ".join(parts)) for no, parts in zip(starts, pieces, strict=True)]
 
 
 def classify(text: str) -> tuple[str, str, str] | None:
@@ -107,18 +116,33 @@ def _open_parent(stack: list[Node], kind: str, depth: int) -> Node:
     return stack[-1]
 
 
+def is_plan_word(text: str) -> bool:
+    return fold(text).replace(" ", "") == "kehoach"
+
+
 def build_tree(paras: list[Para]) -> tuple[Node, list[Para]]:
-    """The item tree, and the paragraphs before the first numbered item (the header)."""
+    """The item tree, and the paragraphs before the first numbered item (the header).
+    After "Nơi nhận:" nothing is read, unless a "KẾ HOẠCH" title follows: a decision wrapping its plan, whose
+    own signature block comes first; the plan's items then start again from the top."""
     root, header = Node("root", "", "", 0), []
-    stack = [root]
+    stack, closed = [root], False
     for para in paras:
+        if closed:
+            if is_plan_word(para.text):
+                closed, stack = False, [root]
+                header.append(para)
+            continue
         if is_closing(para.text):
-            break
+            closed = True
+            continue
         found = classify(para.text)
         if found is None or (found[0] == "bullet" and stack[-1] is root):
             (header if stack[-1] is root else stack[-1].body).append(para)
             continue
         kind, label, rest = found
+        if kind in ("bullet", "letter") and is_label(rest) and stack[-1] is not root:
+            stack[-1].body.append(Para(para.line, rest))     # "- Cơ quan chủ trì: ...", "b) Cơ quan thực hiện:"
+            continue
         node = Node(kind, label, rest, para.line)
         parent = _open_parent(stack, kind, node.depth)
         node.parent = parent

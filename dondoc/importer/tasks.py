@@ -12,113 +12,47 @@ If nothing assigns anything, the content leaves are imported without leads
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from dondoc.importer.agencies import Registry
-from dondoc.importer.names import NameRef
+from dondoc.importer.content import content_tasks
+from dondoc.importer.duties import heading_tasks, organisation_tasks
+from dondoc.importer.model import (
+    Context,
+    Found,
+    Note,
+    Signal,
+    Task,
+    make_title,
+    section_kind,
+    unique_numbers,
+)
+from dondoc.importer.pointers import pointed_tasks
+from dondoc.importer.restated import drop_restatements
 from dondoc.importer.structure import Node
-from dondoc.importer.vn import fold
+from dondoc.importer.tables import TaskTable, table_tasks
 
-_PURPOSE = ("muc dich", "yeu cau", "muc tieu", "quan diem", "can cu", "ket qua")
-_ORGANISATION = ("to chuc thuc hien", "trach nhiem", "phan cong")
-
-
-@dataclass(frozen=True)
-class Note:
-    field: str
-    line: int
-    reason: str
+__all__ = ["Context", "Found", "Note", "Signal", "Task", "find_tasks", "make_title", "section_kind"]
 
 
-@dataclass(frozen=True)
-class Task:
-    number: str
-    title: str
-    text: str
-    line: int
-    lead: NameRef | None = None
-    lead_line: int = 0
-    co_leads: tuple[NameRef, ...] = ()
-    support: tuple[NameRef, ...] = ()
-    also_named: tuple[str, ...] = ()        # generic phrases: nobody to remind
-    support_line: int = 0
-    timeframe: str | None = None
-    timeframe_line: int = 0
-    indicators: tuple[int, ...] = ()
-    notes: tuple[Note, ...] = ()
-
-
-@dataclass(frozen=True)
-class Signal:
-    """Evidence of the focal agency: 'đầu mối', or who compiles the reports."""
-
-    kind: str                               # dau-moi | tong-hop
-    ref: NameRef
-    line: int
-
-
-@dataclass
-class Found:
-    tasks: list[Task] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    signals: list[Signal] = field(default_factory=list)
-    general: list[Task] = field(default_factory=list)     # inline duties of "Phân công"
-
-
-@dataclass(frozen=True)
-class Context:
-    registry: Registry
-    home: str = ""
-
-
-def section_kind(node: Node) -> str:
-    title = fold(node.title).strip()
-    if title.startswith(_PURPOSE):
-        return "purpose"
-    if title.startswith(_ORGANISATION):
-        return "organisation"
-    return "content"
-
-
-def make_title(text: str, limit: int = 160) -> str:
-    """The first sentence, cut at a comma or a space near `limit` characters."""
-    first = re.split(r"(?<=[.;!?])\s|:\s*$", text.strip(), maxsplit=1)[0].strip().rstrip(".;:")
-    if len(first) <= limit:
-        return first
-    cut = first[:limit]
-    at = cut.rfind(", ") if cut.rfind(", ") > limit // 2 else cut.rfind(" ")
-    return cut[:at].rstrip(" ,") + "…"
-
-
-def unique_numbers(tasks: list[Task]) -> list[Task]:
-    """A number used twice gets '#2', '#3' and a note (numbers are task keys)."""
-    seen: dict[str, int] = {}
-    out = []
-    for task in tasks:
-        seen[task.number] = seen.get(task.number, 0) + 1
-        if seen[task.number] > 1:
-            note = Note("number", task.line, f"Số hiệu {task.number} bị trùng trong văn bản; tạm đặt "
-                                             f"{task.number}#{seen[task.number]}, hãy sửa lại")
-            task = Task(**{**task.__dict__, "number": f"{task.number}#{seen[task.number]}",
-                           "notes": task.notes + (note,)})
-        out.append(task)
-    return out
-
-
-def find_tasks(root: Node, registry: Registry, *, home: str = "") -> Found:
-    from dondoc.importer.content import content_tasks
-    from dondoc.importer.duties import organisation_tasks
-
-    ctx, found = Context(registry, home), Found()
+def find_tasks(root: Node, registry: Registry, *, home: str = "", tables: Sequence[TaskTable] = ()) -> Found:
+    ctx, found = Context(registry, home, root), Found()
     sections = [c for c in root.children if c.kind == "roman"] or [root]
     content = [s for s in sections if s is root or section_kind(s) == "content"]
     for i, section in enumerate(content):
         prefix = "" if i == 0 else f"{section.label}."
-        content_tasks(section, ctx, found, prefix=prefix)
+        if not content_tasks(section, ctx, found, prefix=prefix, quiet=True):
+            heading_tasks(section, ctx, found) or content_tasks(section, ctx, found, prefix=prefix)
     for section in sections:
         if section is not root and section_kind(section) == "organisation":
             organisation_tasks(section, ctx, found)
+    if found.pointed:
+        pointed = pointed_tasks(found)
+        targets = {t.line for t in pointed}
+        found.tasks = [t for t in found.tasks if t.line not in targets] + pointed
+    if tables:
+        rows = table_tasks(list(tables), ctx)
+        found.tasks = drop_restatements(found.tasks, rows, found) + rows
     if not found.tasks and found.general:
         found.tasks, found.general = found.general, []
     if not found.tasks:

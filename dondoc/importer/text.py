@@ -7,10 +7,12 @@ are pure. Line numbers are what a coordinator can find again: the line of a
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
 from pathlib import Path
 
 from dondoc.importer.errors import PlanImportError
+from dondoc.importer.lines import MAX_LINES, Line, SourceText, too_long
+from dondoc.importer.markdown import unwrap
+from dondoc.importer.wordfile import docx_lines
 
 MAX_BYTES = 20 * 1024 * 1024
 _ZIP = b"PK\x03\x04"
@@ -18,25 +20,15 @@ _OLE = b"\xd0\xcf\x11\xe0"          # Word 97-2003 .doc, old .xls
 _PDF = b"%PDF"
 
 
-@dataclass(frozen=True)
-class Line:
-    no: int
-    text: str
-
-
-@dataclass(frozen=True)
-class SourceText:
-    name: str                       # file name as shown in "file:line"
-    lines: tuple[Line, ...]
-
-    def where(self, no: int) -> str:
-        return f"{self.name}:{no}"
-
-
 def from_text(text: str, name: str) -> SourceText:
     """Plain text -> one Line per line, numbered from 1 like an editor does."""
+    if text.count("\n") > MAX_LINES or (text.count("\r") > MAX_LINES):
+        raise too_long(name, max(text.count("\n"), text.count("\r")) + 1, MAX_LINES)
     rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return SourceText(name, tuple(Line(i, row) for i, row in enumerate(rows, start=1)))
+    lines = tuple(Line(i, row) for i, row in enumerate(rows, start=1))
+    if name.lower().endswith((".md", ".markdown")):
+        lines = unwrap(lines)           # a crawled web page: hard-wrapped paragraphs, flattened tables
+    return SourceText(name, lines)
 
 
 def decode_text(raw: bytes, name: str) -> str:
@@ -86,12 +78,10 @@ def read_source(path: Path, name: str | None = None) -> SourceText:
     except OSError as exc:
         raise PlanImportError(name, f"không đọc được tệp / cannot read file: {exc.strerror}") from None
     kind = _check_kind(raw, path, name)
-    if kind == "pdf":               # PDF hook (dondoc/importer/pdffile.py): lines in reading order
+    if kind == "pdf":  # lines in reading order (dondoc/importer/pdffile.py)
         from dondoc.importer.pdffile import pdf_lines
 
         return from_text("\n".join(pdf_lines(raw, name)), name)
     if kind == "docx":
-        from dondoc.importer.wordfile import docx_lines
-
         return SourceText(name, docx_lines(raw, name))
     return from_text(decode_text(raw, name), name)

@@ -19,7 +19,7 @@ import zipfile
 from typing import Any
 
 from dondoc.importer.errors import PlanImportError
-from dondoc.importer.text import Line
+from dondoc.importer.lines import MAX_PARAGRAPHS, Line, too_long
 from dondoc.importer.vn import fold
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -30,18 +30,23 @@ _ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("content", ("noi dung", "nhiem vu", "cong viec", "hoat dong")),
     ("number", ("stt", "so tt", "so thu tu", "tt")),
 )
+MAX_XML_BYTES = 64 * 2**20         # word/document.xml unpacked (a zip bomb is refused before parsing)
 _FIELD_LABEL = {"lead": "Chủ trì", "support": "Phối hợp", "timeframe": "Thời gian thực hiện"}
 
 
 def _open(raw: bytes, name: str) -> Any:
     try:
-        members = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = archive.namelist()
     except zipfile.BadZipFile:
         raise PlanImportError(name, "không phải tệp .docx hợp lệ (không đúng định dạng Word/ZIP) / not a valid .docx") from None
     if "word/document.xml" not in members:
         shown = ", ".join(members[:3]) or "trống"
         raise PlanImportError(name, f"tệp nén này không phải văn bản Word (.docx): không có word/document.xml "
                                     f"(chứa: {shown}) / a zip archive, not a Word document")
+    if archive.getinfo("word/document.xml").file_size > MAX_XML_BYTES:
+        raise PlanImportError(name, f"văn bản Word quá lớn khi giải nén (> {MAX_XML_BYTES // 2**20} MB): hãy tách kế "
+                                    "hoạch / the Word document is too large once unpacked")
     import docx
 
     try:
@@ -98,7 +103,7 @@ class _Numbering:
         fmt, text, _ = self.levels[(abstract, ilvl)]
         if fmt == "bullet":
             return "- "
-        render = lambda m: _format(max(counters[int(m.group(1)) - 1], 1), self._fmt(abstract, int(m.group(1)) - 1))  # noqa: E731
+        render = lambda m: _format(max(counters[int(m.group(1)) - 1], 1), self._fmt(abstract, int(m.group(1)) - 1))
         return re.sub(r"%([1-9])", render, text) + " "
 
     def _fmt(self, abstract: str, ilvl: int) -> str:
@@ -166,7 +171,7 @@ def _label(stt: str) -> str:
 
 
 def _task_row(row: list[str], columns: dict[str, int]) -> list[str]:
-    cell = lambda role: row[columns[role]].strip() if role in columns and columns[role] < len(row) else ""  # noqa: E731
+    cell = lambda role: row[columns[role]].strip() if role in columns and columns[role] < len(row) else ""
     content = [t.strip() for t in cell("content").split("\n") if t.strip()]
     if not content:
         return []
@@ -198,7 +203,11 @@ def docx_lines(raw: bytes, name: str) -> tuple[Line, ...]:
 
     doc = _open(raw, name)
     numbering, out, no = _Numbering(doc), [], 0
-    for element in doc.element.body.iterchildren():
+    count = sum(1 for _ in doc.element.body.iter(f"{_W}p"))
+    if count > MAX_PARAGRAPHS:
+        raise too_long(name, count, MAX_PARAGRAPHS, "đoạn / paragraphs")
+    body = list(doc.element.body.iterchildren())
+    for element in body:
         if element.tag == f"{_W}p":
             no += 1
             paragraph = Paragraph(element, doc)

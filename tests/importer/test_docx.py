@@ -6,7 +6,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from dondoc.importer import from_text, import_plan, draft_plan, to_dict
+from dondoc.importer import draft_plan, from_text, import_plan, to_dict
 from dondoc.importer.wordfile import docx_lines
 
 HEADER = [

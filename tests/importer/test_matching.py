@@ -95,3 +95,23 @@ def test_a_group_phrase_reads_as_the_registry_group_and_is_flagged(registry):
     assert [(r.agency_id, r.how) for r in refs] == [("ban-nganh", "exact"), (None, "")]
     refs = resolve("Các ban, ngành liên quan", registry)
     assert [(r.agency_id, r.how) for r in refs] == [("ban-nganh", "group")]
+
+
+def test_a_dong_nai_plan_matches_no_nghe_an_agency_and_flags_the_namesakes(real_agencies, plans_dir):
+    """The example registry knows Nghệ An and Thanh Lĩnh only: Đồng Nai's "Sở Y tế", "UBND tỉnh" are new
+    agencies of Đồng Nai, flagged, never so-yte-nghe-an / ubnd-tinh-nghe-an."""
+    from dondoc.importer import import_plan
+
+    path = plans_dir / "train" / "dong-nai-kinh-te-so-xa-hoi-so-2025.txt"
+    if not path.exists():
+        pytest.skip("training plans not present")
+    result = import_plan(path, agencies=real_agencies)
+    nghe_an = {str(row["id"]) for row in real_agencies}
+    plan = result.plan
+    used = {plan.issued_by, plan.focal, *(t.lead for t in plan.tasks), *(a for t in plan.tasks for a in t.support)}
+    assert not used & nghe_an
+    proposed = {p.id: p for p in result.proposed_agencies}
+    assert proposed[plan.issued_by].name.casefold() == "ủy ban nhân dân tỉnh đồng nai"
+    assert "so-y-te-dong-nai" in proposed
+    reasons = [r.reason for t in plan.tasks for r in t.review if "so-yte-nghe-an" in r.reason]
+    assert reasons and "địa phương khác" in reasons[0]

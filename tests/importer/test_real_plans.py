@@ -57,7 +57,7 @@ def test_precision_and_recall_meet_the_targets_and_are_written_to_the_docs(draft
 def _write_table(markdown: str) -> None:
     block = f"{START}\n{markdown}\n{END}"
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else f"# Importer\n\n{START}\n{END}\n"
-    new = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    new = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: block, text, flags=re.DOTALL)
     if new != text:
         DOCS.write_text(new, encoding="utf-8")
 
@@ -81,8 +81,8 @@ def test_the_implemented_plan_is_read_with_its_number(drafts):
 
 def test_the_reporting_regime_goes_to_the_focal_agency(drafts):
     reporting = drafts[PROVINCE].plan.reporting
-    assert [(r.name, r.due, r.from_, r.to) for r in reporting] == [
-        ("Báo cáo 6 tháng", "10/05", "leads", "focal"), ("Báo cáo năm", "10/11", "leads", "focal")]
+    assert [(r.name, r.every, r.due, r.from_, r.to) for r in reporting] == [
+        ("Báo cáo 6 tháng", "6 months", "10/05", "leads", "focal"), ("Báo cáo năm", "year", "10/11", "leads", "focal")]
     assert drafts[PROVINCE].plan.onward_report.startswith("Bộ Lao động – Thương binh và Xã hội")
 
 
@@ -123,6 +123,10 @@ def test_a_reviewed_draft_loads_with_the_config_checks(drafts):
             plan.pop("review", None)
             for task in plan["tasks"]:
                 task.pop("review", None)
+        # the reviewer confirms each proposed agency: an e-mail, a parent, into `agencies:` (docs/importer.md)
+        data["agencies"] = [{"id": a["id"], "name": a["name"], "level": "group" if a["level"] == "group" else "unit",
+                             "parent": data["plans"][0]["issued_by"], "email": f"{a['id']}@example.vn"}
+                            for a in data.pop("proposed_agencies", [])]
         with tempfile.TemporaryDirectory() as tmp:
             draft = Path(tmp) / f"{name}.yaml"
             draft.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

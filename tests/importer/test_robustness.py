@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from dondoc.importer import PlanImportError, draft_plan, from_text, to_yaml
 
-from .conftest import PLANS, read_agencies, DATA
+from .conftest import DATA, PLANS, read_agencies
 
 LINES = [line for f in sorted(PLANS.glob("*.txt")) for line in f.read_text(encoding="utf-8").splitlines()] if PLANS.is_dir() else []
 AGENCIES = read_agencies(DATA / "importer_agencies.yaml")

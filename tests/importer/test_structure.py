@@ -1,5 +1,11 @@
 """Lines -> paragraphs -> numbered items; assignment fields in paragraphs."""
-from dondoc.importer.fields import field_paragraph, indicators, subject_lead, support_in_text, timeframe_in_text
+from dondoc.importer.fields import (
+    field_paragraph,
+    indicators,
+    subject_lead,
+    support_in_text,
+    timeframe_in_text,
+)
 from dondoc.importer.structure import Para, build_tree, paragraphs, walk
 from dondoc.importer.text import from_text
 
@@ -103,3 +109,19 @@ def test_a_duty_can_name_its_own_lead():
 def test_a_timeframe_written_in_a_duty_is_found():
     assert timeframe_in_text("tai nạn. Định kỳ 6 tháng, 1 năm gửi báo cáo về Sở") == "Định kỳ 6 tháng, 1 năm"
     assert timeframe_in_text("báo cáo định kỳ, đột xuất theo yêu cầu") is None
+
+
+def test_vague_and_conditional_timeframes_get_no_schedule_and_a_flag_on_their_line():
+    from dondoc.importer import draft_plan
+
+    text = "\n".join(["Số: 5/KH-UBND", "Thanh Lĩnh, ngày 20 tháng 3 năm 2024", "KẾ HOẠCH", "Thử",
+                      "II. NHIỆM VỤ", "1. Rà soát quy chế", "Chủ trì: Sở Y tế",
+                      "Thời gian thực hiện: Sau khi Nghị định thay thế được ban hành",
+                      "2. Diễn tập", "Chủ trì: Sở Y tế", "Thời gian thực hiện: Theo kế hoạch công tác hằng năm",
+                      "3. Báo cáo", "Chủ trì: Sở Y tế", "Thời gian thực hiện: Tháng 6/2024"])
+    tasks = {t.number: t for t in draft_plan(from_text(text, "x.txt"), agencies=[{"id": "so-y-te", "name": "Sở Y tế"}]).tasks}
+    for number, line in (("1", 8), ("2", 11)):
+        assert tasks[number].schedule is None
+        assert any(r.field == "timeframe" and r.line == f"x.txt:{line}" and "không cho ngày" in r.reason
+                   for r in tasks[number].review)
+    assert tasks["3"].schedule == "Lịch: hạn 30/06/2024"
