@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> dict:
     results: dict = {}
     with Timer() as t:
         dbs = ensure(args) if only - {"outbox"} else [None] * len(kinds(args.db))
-        for kind, db in zip(kinds(args.db), dbs):
+        for kind, db in zip(kinds(args.db), dbs, strict=False):
             results[kind] = _one(kind, db, args, only)
     first, *others = results
     out = {"db": first, **results[first], **{k: results[k] for k in others}, "total_s": round(t.seconds, 1)}

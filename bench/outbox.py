@@ -28,11 +28,11 @@ from bench.common import Timer, child, emit, ratio, record, retry_if_restarted, 
 from bench.sinks import Sinks
 from bench.store import Db, Loader, clone, drop, fresh
 from bench.world import NOW, TODAY
-from dondoc.store.db import get_engine
 from dondoc.notifications.compose import digest_context, email_kind
 from dondoc.notifications.message import build_raw, envelope_sender, from_line
 from dondoc.notifications.render import render
 from dondoc.notifications.sender import SendPolicy, SmtpConfig, drain_outbox_once
+from dondoc.store.db import get_engine
 
 EMAIL_COLUMNS = ("id", "key", "kind", "recipient", "to_addrs", "subject", "body_text", "body_html", "raw", "language",
                  "status", "attempts", "next_attempt_at", "claimed_by", "claimed_until", "last_error", "created_at",

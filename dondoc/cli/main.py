@@ -72,7 +72,7 @@ def load(paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư m�
 def _status_label(status: str) -> str:
     from dondoc.engine.lifecycle import STATUS_VI
 
-    return STATUS_VI.get(status, status)  # type: ignore[call-overload]
+    return STATUS_VI.get(status, status)
 
 
 @app.command()
@@ -243,7 +243,7 @@ def main() -> None:
 
 def register() -> None:
     """Attach the commands that live in other modules."""
-    from dondoc.cli import compile, ops  # noqa: F401  (register their commands)
+    from dondoc.cli import compiled, ops  # noqa: F401  (register their commands)
     from dondoc.cli.access import agency_app  # (also adds user list|passwd|disable|enable, token list|revoke)
     from dondoc.cli.agencies import agencies_app
     from dondoc.cli.conversation import extension_app

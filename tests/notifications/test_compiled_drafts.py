@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
-from dondoc.settings import Settings
 from dondoc.notifications.drafts import draft_day, queue_compiled_drafts
+from dondoc.settings import Settings
 from dondoc.store.db import get_engine, session_scope
 from dondoc.store.outbox_models import Email
 from dondoc.web.app import create_app

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from dondoc.engine.calendar import WorkCalendar
 from dondoc.config.reader import read_config
+from dondoc.engine.calendar import WorkCalendar
 from dondoc.notifications.tokens import make_token
 from dondoc.settings import Settings
 from dondoc.store.db import session_scope

@@ -10,8 +10,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import func, select
 
-from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Status
+from dondoc.store.db import session_scope
 from dondoc.store.models import Event, Occurrence, Plan
 from dondoc.store.outbox_models import Email
 from dondoc.web.deps import require_admin

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from dondoc.notifications.tokens import make_token
 from dondoc.store.db import session_scope
 from dondoc.store.models import Agency, Event, Occurrence, Plan, Task
-from dondoc.notifications.tokens import make_token
 from tests.conftest import PLANS
 from tests.web.conftest import COMMUNE, PROVINCE, SECRET, csrf_of
 
