@@ -110,12 +110,12 @@ def _table(doc: DocxDocument, headers: Iterable[str], rows: Iterable[Iterable[ob
     for cell, h in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(h)
-        run.bold, run.font.size = True, Pt(11)
+        run.bold, run.font.size = True, Pt(10)
     for values in rows:
         cells = table.add_row().cells
         for cell, v in zip(cells, values, strict=True):
             cell.text = ""
-            cell.paragraphs[0].add_run("" if v is None else str(v)).font.size = Pt(11)
+            cell.paragraphs[0].add_run("" if v is None else str(v)).font.size = Pt(10.5)
     if widths_cm:
         _widths(table, widths_cm)
     return table
@@ -143,8 +143,8 @@ def _standings(doc: DocxDocument, c: Compiled) -> None:
     rows.append(["", "Tổng cộng", sum(totals.values()), *(totals[k] for k in ORDER),
                  sum(a.on_time_after_extension for a in c.agencies), sum(a.extended for a in c.agencies),
                  sum(a.excluded for a in c.agencies)])
-    _table(doc, ["STT", "Cơ quan, đơn vị", "Tổng số", *(CATEGORY_VI[k] for k in ORDER), "Trong đó: đúng hạn sau gia hạn",
-                 "Được gia hạn", "Hủy / miễn"], rows, (1.0, 3.6, 1.2, 1.4, 1.4, 1.4, 1.4, 1.4, 1.5, 1.3, 1.2))
+    _table(doc, ["TT", "Cơ quan, đơn vị", "Tổng", *(CATEGORY_VI[k] for k in ORDER), "Trong đó: đúng hạn sau gia hạn",
+                 "Được gia hạn", "Hủy / miễn"], rows, (1.0, 3.4, 1.1, 1.4, 1.4, 1.3, 1.4, 1.4, 1.6, 1.3, 1.2))
 
 
 def _percent(ratio: float | None) -> str:
