@@ -73,4 +73,4 @@ def test_the_draft_reaches_the_focal_agency_and_its_link_downloads_the_report(en
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.content))
     assert any("BÁO CÁO" == p.text for p in document.paragraphs)
-    assert TestClient(app).get("/compiled/forged.docx").status_code == 404
+    assert TestClient(app).get("/compiled/forged.docx").status_code == 403
