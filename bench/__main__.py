@@ -4,6 +4,7 @@ the same run, each appending a JSON line to var/bench/ (ignored by git).
     python -m bench --quick --json     100 k occurrences, SQLite, 2,000 emails, 10 report runs, no compose,
                                        no dashboard (under two minutes)
     python -m bench --importer --quick   drafting time against document size (no database; seconds)
+    python -m bench --cli --quick --json   `dondoc --help` and each command's --help against `python -c pass`
     python -m bench --db both          1 M occurrences on SQLite and PostgreSQL, 20,000 emails, 50 report
                                        runs, dashboard 20 clients x 30 s
     python -m bench --cycle            the morning cycle (sweep, compose, send to receivers 20 ms away) and
@@ -21,7 +22,7 @@ import argparse
 import json
 import sys
 
-from bench import cycle, dashboard, importer, live, outbox, report, sweep
+from bench import cli, cycle, dashboard, importer, live, outbox, report, sweep
 from bench.common import Timer, record, say
 from bench.datasets import dataset_arguments, ensure, kinds
 
@@ -54,6 +55,7 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--no-naive", action="store_true", help="skip the naive sweep (minutes on 1 M)")
     ap.add_argument("--importer", action="store_true", help="only the importer benchmark (no database)")
+    ap.add_argument("--cli", action="store_true", help="only the CLI start-up benchmark: --help against python -c pass")
     ap.add_argument("--no-compose", action="store_true", help="skip compose_pending after the sweep")
     ap.add_argument("--cycle", action="store_true", help="the morning cycle and the dashboard under writes")
     ap.add_argument("--writes-per-s", type=float, default=5.0, help="status changes a second (dashboard live)")
@@ -107,6 +109,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = _arguments(sys.argv[1:] if argv is None else argv)
     if args.importer:
         return _importer(args)
+    if args.cli:
+        return _alone("cli", args, cli.run(runs=5 if args.quick else 10))
     only = {b.strip() for b in args.only.split(",") if b.strip()}
     unknown = only - set(BENCHMARKS)
     if unknown:
@@ -114,7 +118,7 @@ def main(argv: list[str] | None = None) -> dict:
     results: dict = {}
     with Timer() as t:
         dbs = ensure(args) if only - {"outbox"} else [None] * len(kinds(args.db))
-        for kind, db in zip(kinds(args.db), dbs):
+        for kind, db in zip(kinds(args.db), dbs, strict=False):
             results[kind] = _one(kind, db, args, only)
     first, *others = results
     out = {"db": first, **results[first], **{k: results[k] for k in others}, "total_s": round(t.seconds, 1)}
@@ -125,7 +129,12 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 def _importer(args: argparse.Namespace) -> dict:
-    figures = record("importer", {"quick": args.quick, **importer.run(quick=args.quick)})
+    return _alone("importer", args, importer.run(quick=args.quick))
+
+
+def _alone(name: str, args: argparse.Namespace, measured: dict) -> dict:
+    """A benchmark that needs no data set: its figures recorded and printed on their own."""
+    figures = record(name, {"quick": args.quick, **measured})
     if args.json:
         sys.stdout.write(json.dumps(figures, default=str) + "\n")
     return figures

@@ -79,7 +79,7 @@ def ratio(a: float, b: float) -> float | None:
 
 
 class Timer:
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self.started = time.perf_counter()
         return self
 

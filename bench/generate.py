@@ -28,8 +28,22 @@ from sqlalchemy import text
 from bench.geography import AGENCY_COLUMNS, Province, build, split
 from bench.periods import periods, state_after_last_sweep
 from bench.store import Db, Loader, fresh
-from bench.world import (AREAS, COMMUNE_TASKS, COMMUNE_UNITS, LAST_SWEEP, OCCURRENCES_PER_AREA, POLICIES,
-                         PROVINCE_TASKS, REPORTING, SPAN, TASKS_PER_COMMUNE_PLAN, TODAY, VARIANTS, VN_TZ, Area)
+from bench.world import (
+    AREAS,
+    COMMUNE_TASKS,
+    COMMUNE_UNITS,
+    LAST_SWEEP,
+    OCCURRENCES_PER_AREA,
+    POLICIES,
+    PROVINCE_TASKS,
+    REPORTING,
+    SPAN,
+    TASKS_PER_COMMUNE_PLAN,
+    TODAY,
+    VARIANTS,
+    VN_TZ,
+    Area,
+)
 from dondoc.store.db import get_engine
 
 PLAN_COLUMNS = ("id", "number", "title", "issued_by", "issued_on", "focal_id", "implements", "escalation", "reporting",
@@ -203,8 +217,8 @@ class _Emitter:
     def rows(self, design: Design) -> Iterator[tuple]:
         room = [[max(1, len(periods(s.rec)[0]) - periods(s.rec)[1]) for s in series] for series in design.series]
         carry = 0  # what a series could not take passes to the next
-        for series, space, budget in zip(design.series, room, split(self.shape.occurrences, [sum(r) for r in room])):
-            for s, share in zip(series, split(budget, space)):
+        for series, space, budget in zip(design.series, room, split(self.shape.occurrences, [sum(r) for r in room]), strict=False):
+            for s, share in zip(series, split(budget, space), strict=False):
                 want, taken = share + carry, 0
                 for row in self._series(s, want):
                     taken += 1

@@ -63,7 +63,7 @@ def build(provinces: int, communes: int) -> tuple[list[Province], list[tuple]]:
     chosen = PROVINCES[:provinces]
     counts = split(communes, [c for _, _, c in chosen])
     out, rows = [], []
-    for (slug, name, _), n in zip(chosen, counts):
+    for (slug, name, _), n in zip(chosen, counts, strict=False):
         domain = f"{slug}.example.vn"
         ubnd = f"ubnd-tinh-{slug}"
         rows.append(_agency(ubnd, f"UBND tỉnh {name}", "province", None, domain, True))

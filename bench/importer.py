@@ -36,7 +36,7 @@ def _seconds(text: str, repeat: int = 3) -> float:
 def _series(name: str, texts: dict[int, str]) -> dict:
     times = {size: round(_seconds(text), 4) for size, text in texts.items()}
     sizes = sorted(times)
-    ratios = [round(times[b] / times[a], 2) for a, b in zip(sizes, sizes[1:]) if times[a] > 0]
+    ratios = [round(times[b] / times[a], 2) for a, b in zip(sizes, sizes[1:], strict=False) if times[a] > 0]
     for size in sizes:
         say(f"importer {name}: {size:>6} -> {times[size]:.3f} s")
     say(f"importer {name}: growth per doubling {ratios} (2 = linear, 4 = quadratic)")

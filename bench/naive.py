@@ -10,11 +10,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dondoc.engine.calendar import WorkCalendar, local_date
-from dondoc.store.directory import Directory
 from dondoc.engine.escalation import OccurrenceState, decide
+from dondoc.engine.recipients import resolve
+from dondoc.store.directory import Directory
 from dondoc.store.models import Event, Occurrence, Task
 from dondoc.store.outbox_models import Notification
-from dondoc.engine.recipients import resolve
 
 OPEN = ("not_started", "in_progress", "reported")
 

@@ -28,11 +28,11 @@ from bench.common import Timer, child, emit, ratio, record, retry_if_restarted, 
 from bench.sinks import Sinks
 from bench.store import Db, Loader, clone, drop, fresh
 from bench.world import NOW, TODAY
-from dondoc.store.db import get_engine
 from dondoc.notifications.compose import digest_context, email_kind
 from dondoc.notifications.message import build_raw, envelope_sender, from_line
 from dondoc.notifications.render import render
 from dondoc.notifications.sender import SendPolicy, SmtpConfig, drain_outbox_once
+from dondoc.store.db import get_engine
 
 EMAIL_COLUMNS = ("id", "key", "kind", "recipient", "to_addrs", "subject", "body_text", "body_html", "raw", "language",
                  "status", "attempts", "next_attempt_at", "claimed_by", "claimed_until", "last_error", "created_at",
@@ -47,6 +47,7 @@ def _digest(i: int):  # noqa: ANN202
     rows = [SimpleNamespace(number=f"{k + 1}.{i % 7 + 1}", title=f"Tuyên truyền, phổ biến pháp luật về công tác trẻ em {k}",
                             lead_name=f"Trạm Y tế xã Thanh Lĩnh {i}", due=TODAY - timedelta(days=3 * k + i % 20),
                             level=1 + k % 3, escalation_level=k % 4, role="to" if k % 3 else "cc",
+                            recipient=f"agency-{i}", owner_id=f"agency-{i}" if k % 3 else f"owner-{k}",
                             template=templates[(i + k) % (1 + i % 3)], plan_id=f"tre-em-{i % 5}",
                             plan_number=f"{100 + i % 5}/KH-UBND", plan_title="Kế hoạch thực hiện công tác trẻ em 2025-2026")
             for k in range(1 + i % 8)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar as cal
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 from bench.world import HORIZON, LAST_SWEEP, POLICIES, REPORT_DATES, SPAN, TODAY
 from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
@@ -43,7 +43,7 @@ def _raw(rec: tuple) -> list[Period]:
     raise ValueError(f"unknown recurrence {rec!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def periods(rec: tuple) -> tuple[tuple[Period, ...], int]:
     """The periods that exist (within the span and dondoc's horizon), and how
     many of them are already past due today."""
@@ -51,7 +51,7 @@ def periods(rec: tuple) -> tuple[tuple[Period, ...], int]:
     return out, sum(1 for _, due in out if due is not None and due < TODAY)
 
 
-@lru_cache(maxsize=None)
+@cache
 def state_after_last_sweep(policy: str, due: date) -> tuple[int, int, date | None, bool]:
     """(last_step, escalation_level, next_check_on, fired) of a fresh
     occurrence swept on LAST_SWEEP."""

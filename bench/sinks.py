@@ -112,7 +112,7 @@ class Sinks:
         self.accepted = 0
         self.cpu_s = 0.0
 
-    def __enter__(self) -> "Sinks":
+    def __enter__(self) -> Sinks:
         for _ in range(self.count):
             proc = subprocess.Popen([sys.executable, "-m", "bench.sinks", "serve", str(self.port),
                                      str(self.delay_ms)], cwd=ROOT,

@@ -44,7 +44,7 @@ class Db:
     def dsn(self) -> str:
         return self.url.replace("postgresql+psycopg://", "postgresql://")
 
-    def sibling(self, suffix: str) -> "Db":
+    def sibling(self, suffix: str) -> Db:
         return Db(self.kind, f"{self.name}_{suffix}")
 
 

@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     import_memory_mb: int = 1024
 
     @model_validator(mode="after")
-    def _production_needs_real_settings(self) -> "Settings":
+    def _production_needs_real_settings(self) -> Settings:
         if self.env == "production":
             problem = production_problem(self)
             if problem:

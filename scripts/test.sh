@@ -13,6 +13,10 @@ if command -v pg_ctlcluster >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
 fi
 export PREFECT_SERVER_ANALYTICS_ENABLED=false
+if [ "$#" -eq 0 ] || [ -n "${CI:-}" ]; then  # the whole suite (and CI) also lints: a new finding fails the run
+  .venv/bin/ruff check dondoc tests bench
+  .venv/bin/mypy
+fi
 if [ -n "${CI:-}" ] || [ -n "${DONDOC_CHECK_WHEEL:-}" ]; then
   scripts/check_wheel.sh   # the wheel alone (no lock file) installs and runs: a few minutes, so in CI or on request
 fi

@@ -23,8 +23,15 @@ def seed(out_file: Annotated[Path, typer.Option("--out", help="Tệp YAML sẽ g
     """Tạo danh mục cơ quan của một tỉnh từ danh mục hành chính chính thức / seed a province's agencies.
 
     Without --communes or --departments, both are written."""
-    from dondoc.config.seed import SeedError, find_province, official_provinces, package_version, seed_registry, \
-        standard_bodies, to_yaml
+    from dondoc.config.seed import (
+        SeedError,
+        find_province,
+        official_provinces,
+        package_version,
+        seed_registry,
+        standard_bodies,
+        to_yaml,
+    )
 
     if all_ == (province is not None):
         fail("Cần đúng một trong --province hoặc --all / give exactly one of --province NAME_OR_CODE or --all")

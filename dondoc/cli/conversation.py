@@ -8,7 +8,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from dondoc import clock
 from dondoc.cli.app import Format, fail, open_engine, out, read_settings
 
 extension_app = typer.Typer(help="Đề nghị gia hạn / extension requests", no_args_is_help=True)
@@ -50,6 +49,7 @@ def _row(r) -> dict:  # noqa: ANN001
 
 
 def _decide(request_id: int, approve: bool, note: str, by: str, now: str | None) -> None:
+    from dondoc import clock
     from dondoc.engine.lifecycle import TransitionError
     from dondoc.notifications import chain
     from dondoc.store import conversation as conv

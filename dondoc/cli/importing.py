@@ -13,9 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
-import yaml
-
-from dondoc.importer import PlanImportError, import_plan, summary_vi, to_yaml
 
 
 class _ConfigProblem(Exception):
@@ -29,6 +26,8 @@ def _yaml_files(path: Path) -> list[Path]:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml
+
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
@@ -73,6 +72,8 @@ def import_plan_command(
     force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp --out đã có")] = False,
 ) -> None:
     """Đọc văn bản kế hoạch và tạo bản nháp cấu hình để rà soát / draft a plan config from a document."""
+    from dondoc.importer import PlanImportError, import_plan, summary_vi, to_yaml
+
     if out is not None and out.exists() and not force:
         _fail(f"{out} đã tồn tại; dùng --force để ghi đè / {out} exists, use --force")
     if out is not None and not out.parent.is_dir():

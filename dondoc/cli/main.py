@@ -7,25 +7,28 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.table import Table
-from sqlmodel import select
 
-from dondoc import clock
-from dondoc.engine.calendar import format_vi
-from dondoc.store.calendar_days import calendar_of
-from dondoc.config.reader import ConfigError, read_config
-from dondoc.store.db import session_scope
-from dondoc.engine.lifecycle import STATUS_VI, TransitionError
-from dondoc.store import implementing
-from dondoc.store.loader import apply_config
-from dondoc.store.models import Agency, Occurrence, Plan, Policy, Task
-from dondoc.store.reports import overdue
-from dondoc.store.status import Actor, StaleUpdate, set_status
-from dondoc.cli.app import (Format, app, choice, err, fail, iso_day, open_engine, out, read_settings, report_app, run,
-                            when)
+from dondoc.cli.app import (
+    Format,
+    app,
+    choice,
+    err,
+    fail,
+    iso_day,
+    open_engine,
+    out,
+    read_settings,
+    report_app,
+    run,
+    when,
+)
+
+if TYPE_CHECKING:
+    from dondoc.store.models import Occurrence
+
 
 @app.command()
 def init() -> None:
@@ -39,6 +42,15 @@ def init() -> None:
 def load(paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư mục YAML / YAML files or folders")],
          now: Annotated[Optional[str], typer.Option(help="ISO date/time (mặc định: bây giờ)")] = None) -> None:
     """Nạp cấu hình (tất cả hoặc không) / validate and apply config, all-or-nothing."""
+    from sqlmodel import select
+
+    from dondoc.config.reader import ConfigError, read_config
+    from dondoc.store import implementing
+    from dondoc.store.calendar_days import calendar_of
+    from dondoc.store.db import session_scope
+    from dondoc.store.loader import apply_config
+    from dondoc.store.models import Agency, Policy
+
     engine = open_engine()
     moment = when(now)
     with session_scope(engine) as session:
@@ -58,7 +70,9 @@ def load(paths: Annotated[list[Path], typer.Argument(help="Tệp hoặc thư m�
 
 
 def _status_label(status: str) -> str:
-    return STATUS_VI.get(status, status)  # type: ignore[call-overload]
+    from dondoc.engine.lifecycle import STATUS_VI
+
+    return STATUS_VI.get(status, status)
 
 
 @app.command()
@@ -67,6 +81,12 @@ def tasks(plan: Annotated[Optional[str], typer.Option(help="Mã kế hoạch / p
           status: Annotated[Optional[str], typer.Option(help="Trạng thái / status")] = None,
           fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """Danh sách nhiệm vụ và kỳ thực hiện / tasks and their occurrences."""
+    from sqlmodel import select
+
+    from dondoc.engine.lifecycle import STATUS_VI
+    from dondoc.store.db import session_scope
+    from dondoc.store.models import Occurrence, Task
+
     choice(status, tuple(s.value for s in STATUS_VI), "--status")
     engine = open_engine(read_only=True)
     _known(engine, plan=plan, agency=agency)
@@ -89,6 +109,9 @@ def tasks(plan: Annotated[Optional[str], typer.Option(help="Mã kế hoạch / p
 
 def _known(engine, *, plan: str | None = None, agency: str | None = None) -> None:  # noqa: ANN001
     """Refuse an unknown plan or agency id rather than print an empty table."""
+    from dondoc.store.db import session_scope
+    from dondoc.store.models import Agency, Plan
+
     with session_scope(engine, write=False) as session:
         if plan and session.get(Plan, plan) is None:
             fail(f"Không có kế hoạch '{plan}' / unknown plan (dondoc plans)")
@@ -97,6 +120,8 @@ def _known(engine, *, plan: str | None = None, agency: str | None = None) -> Non
 
 
 def _emit(rows: list[dict], headers: dict[str, str], fmt: Format) -> None:
+    from rich.table import Table
+
     if fmt == Format.json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif fmt == Format.csv:
@@ -114,6 +139,8 @@ def _emit(rows: list[dict], headers: dict[str, str], fmt: Format) -> None:
 
 
 def _cell(key: str, value: object) -> str:
+    from dondoc.engine.calendar import format_vi
+
     if value is None:
         return ""
     if key == "status":
@@ -128,6 +155,10 @@ def _cell(key: str, value: object) -> str:
 
 def _find_occurrence(session, ref: str, by: str | None, period: str | None) -> Occurrence:  # noqa: ANN001
     """TASK is '#<occurrence id>' or '<plan id>/<task number>' (earliest open period)."""
+    from sqlmodel import select
+
+    from dondoc.store.models import Occurrence, Task
+
     if ref.startswith("#") and ref[1:].isdigit():
         occ = session.get(Occurrence, int(ref[1:]))
         if occ is None:
@@ -157,6 +188,12 @@ def set_status_cmd(task: Annotated[str, typer.Argument(help="KẾ_HOẠCH/SỐ h
                    period: Annotated[Optional[str], typer.Option(help="Kỳ (period key)")] = None,
                    now: Annotated[Optional[str], typer.Option(help="ISO date/time")] = None) -> None:
     """Đổi trạng thái một nhiệm vụ / change an occurrence's status (writes an Event)."""
+    from dondoc.engine.lifecycle import TransitionError
+    from dondoc.store.calendar_days import calendar_of
+    from dondoc.store.db import session_scope
+    from dondoc.store.models import Agency
+    from dondoc.store.status import Actor, StaleUpdate, set_status
+
     engine = open_engine()
     moment = when(now)
     with session_scope(engine) as session:
@@ -177,6 +214,12 @@ def report_overdue(as_of: Annotated[Optional[str], typer.Option("--as-of", help=
                    agency: Annotated[Optional[str], typer.Option(help="Mã cơ quan (cả cấp dưới)")] = None,
                    fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """Báo cáo nhiệm vụ quá hạn / overdue report."""
+    from dondoc import clock
+    from dondoc.engine.calendar import format_vi
+    from dondoc.store.db import session_scope
+    from dondoc.store.models import Agency, Plan
+    from dondoc.store.reports import overdue
+
     day = iso_day(as_of, "--as-of") or clock.today()
     engine = open_engine(read_only=True)
     with session_scope(engine, write=False) as session:
@@ -200,10 +243,10 @@ def main() -> None:
 
 def register() -> None:
     """Attach the commands that live in other modules."""
-    from dondoc.cli import compile, ops  # noqa: F401  (register their commands)
+    from dondoc.cli import compiled, ops  # noqa: F401  (register their commands)
+    from dondoc.cli.access import agency_app  # (also adds user list|passwd|disable|enable, token list|revoke)
     from dondoc.cli.agencies import agencies_app
     from dondoc.cli.conversation import extension_app
-    from dondoc.cli.access import agency_app  # (also adds user list|passwd|disable|enable, token list|revoke)
     from dondoc.cli.importing import import_plan_command
     from dondoc.cli.prefect import prefect_app
     from dondoc.cli.users import web_app

@@ -7,20 +7,8 @@ from datetime import timedelta
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
-from sqlalchemy import select
 
-from dondoc import clock
 from dondoc.cli.app import app, choice, fail, open_engine, out, read_settings, when
-from dondoc.engine.calendar import local_date
-from dondoc.store.db import session_scope
-from dondoc.store.models import Agency, Occurrence, Plan, Task
-from dondoc.store.outbox_models import Email
-from dondoc.notifications.compose import digest_context, email_kind
-from dondoc.notifications.render import render
-from dondoc.notifications.sender import outbox_counts, retry_failed
-from dondoc.notifications.tokens import response_url
-from dondoc.workflows.jobs import Runtime, run_send, run_sweep, run_weekly_summary
 
 
 @app.command()
@@ -28,6 +16,8 @@ def check(now: Annotated[Optional[str], typer.Option(help="ISO date/time (mặc 
           dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ xem, không ghi gì / write nothing")] = False,
           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Rà soát: nhắc hạn, quá hạn, đôn đốc lên cấp trên / the escalation sweep."""
+    from dondoc.workflows.jobs import Runtime, run_sweep
+
     settings = read_settings()
     result = run_sweep(open_engine(settings), Runtime.from_settings(settings), now=when(now), dry_run=dry_run)
     data = result.as_dict()
@@ -45,6 +35,9 @@ def check(now: Annotated[Optional[str], typer.Option(help="ISO date/time (mặc 
 def send(as_json: Annotated[bool, typer.Option("--json")] = False,
          max_batches: Annotated[Optional[int], typer.Option(help="Giới hạn số lô / stop after N batches")] = None) -> None:
     """Gửi thư trong hàng đợi / drain the outbox over SMTP."""
+    from dondoc import clock
+    from dondoc.workflows.jobs import Runtime, run_send
+
     settings = read_settings()
     result = run_send(open_engine(settings), Runtime.from_settings(settings), clock=clock.now, max_batches=max_batches)
     if as_json:
@@ -64,6 +57,14 @@ def outbox(status: Annotated[Optional[str], typer.Option(help="queued|retrying|s
            retry: Annotated[Optional[list[int]], typer.Option(help="Gửi lại thư lỗi #ID / retry failed email")] = None,
            retry_failed_all: Annotated[bool, typer.Option("--retry-failed", help="Gửi lại mọi thư lỗi")] = False) -> None:
     """Hàng đợi thư / the outbox: counts and the latest emails; retry failed ones."""
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from dondoc import clock
+    from dondoc.notifications.sender import outbox_counts, retry_failed
+    from dondoc.store.db import session_scope
+    from dondoc.store.outbox_models import Email
+
     choice(status, OUTBOX_STATUSES, "--status")
     if limit < 1 or limit > 10_000:
         fail(f"--limit {limit}: phải từ 1 đến 10000 / must be 1..10000")
@@ -97,6 +98,13 @@ def preview_email(agency: Annotated[str, typer.Option(help="Mã cơ quan nhận 
                   part: Annotated[str, typer.Option(help="text | html")] = "text",
                   days_ahead: int = 7) -> None:
     """Xem trước thư với dữ liệu thật / render an email with real data."""
+    from dondoc.engine.calendar import local_date
+    from dondoc.notifications.compose import digest_context, email_kind
+    from dondoc.notifications.render import render
+    from dondoc.notifications.tokens import response_url
+    from dondoc.store.db import session_scope
+    from dondoc.store.models import Agency
+
     choice(lang, ("vi", "en"), "--lang")
     choice(kind, ("due_soon", "overdue", "escalated", "digest"), "--kind")
     choice(part, ("text", "html"), "--part")
@@ -121,6 +129,10 @@ def preview_email(agency: Annotated[str, typer.Option(help="Mã cơ quan nhận 
 def _preview_rows(session, agency: str, until) -> list:  # noqa: ANN001
     from types import SimpleNamespace
 
+    from sqlalchemy import select
+
+    from dondoc.store.models import Agency, Occurrence, Plan, Task
+
     q = (select(Occurrence, Task.number, Task.title, Plan.number, Plan.title, Agency.name)
          .join(Task, Task.id == Occurrence.task_id).join(Plan, Plan.id == Occurrence.plan_id)
          .join(Agency, Agency.id == Occurrence.owner_id)
@@ -136,6 +148,8 @@ def _preview_rows(session, agency: str, until) -> list:  # noqa: ANN001
 @app.command()
 def summary(now: Annotated[Optional[str], typer.Option(help="ISO date/time")] = None) -> None:
     """Xếp hàng thư tổng hợp tuần cho quản trị / queue the weekly admin summary."""
+    from dondoc.workflows.jobs import Runtime, run_weekly_summary
+
     settings = read_settings()
     if not settings.admin_list():
         fail("Chưa khai báo DONDOC_ADMIN_EMAILS / no admin emails configured")
@@ -166,6 +180,7 @@ def serve(host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = 
 
 
 def _refuse_demo_passwords(engine) -> None:  # noqa: ANN001
+    from dondoc.store.db import session_scope
     from dondoc.web.access import demo_password_users
 
     with session_scope(engine, write=False) as session:
@@ -178,6 +193,8 @@ def _refuse_demo_passwords(engine) -> None:  # noqa: ANN001
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Trạng thái: lần chạy gần nhất, hàng đợi thư, lỗi / last runs, backlog, failures."""
+    from rich.table import Table
+
     from dondoc.workflows.status import status_report
 
     report = status_report(open_engine(read_only=True))

@@ -53,7 +53,7 @@ def deploy_cmd(pool: Annotated[str, typer.Option(help="Work pool (kiểu process
 
     schedules = replace(Schedules.from_settings(read_settings()), send=send_cron)
     ids = deploy_all(pool=pool, partitions=partitions, spread=spread, schedules=schedules)
-    for d, deployment_id in zip(deployments(partitions=partitions, spread=spread, schedules=schedules), ids):
+    for d, deployment_id in zip(deployments(partitions=partitions, spread=spread, schedules=schedules), ids, strict=False):
         crons = ", ".join(f"{s.schedule.cron} ({s.schedule.timezone})" for s in d.schedules or []) or "-"
         typer.echo(f"{d.flow_name}/{d.name}  {crons}  params={json.dumps(d.parameters)}  id={deployment_id}")
     typer.echo(f"Khởi động worker / start workers: prefect worker start --pool {pool}")

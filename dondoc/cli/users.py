@@ -3,16 +3,14 @@ Register with `app.add_typer(web_app)` (no name: the groups join the top level).
 from __future__ import annotations
 
 import sys
-from typing import Annotated, NoReturn, Optional
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
-from dondoc import clock
 from dondoc.cli.app import fail, open_engine
-from dondoc.store.db import session_scope
-from dondoc.web.users import UserError, create_token, create_user
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 AGENCY_HELP = "Mã cơ quan mà điều phối viên đại diện / the agency a coordinator acts for"
 STDIN_HELP = "Đọc mật khẩu từ stdin / read the password from stdin"
@@ -43,6 +41,10 @@ def user_add(username: Annotated[str, typer.Argument(help="Tên đăng nhập / 
              agency: Annotated[Optional[str], typer.Option(help=AGENCY_HELP)] = None,
              password_stdin: Annotated[bool, typer.Option("--password-stdin", help=STDIN_HELP)] = False) -> None:
     """Tạo người dùng (mật khẩu băm argon2) / create a user."""
+    from dondoc import clock
+    from dondoc.store.db import session_scope
+    from dondoc.web.users import UserError, create_user
+
     password = _password(password_stdin)
     try:
         with session_scope(_engine()) as session:
@@ -58,6 +60,10 @@ def user_add(username: Annotated[str, typer.Argument(help="Tên đăng nhập / 
 def token_create(username: Annotated[str, typer.Argument(help="Tên đăng nhập / username")],
                  name: Annotated[str, typer.Option(help="Ghi chú cho mã / a label")] = "") -> None:
     """Tạo mã truy cập API (chỉ hiện một lần) / create an API token (shown once)."""
+    from dondoc import clock
+    from dondoc.store.db import session_scope
+    from dondoc.web.users import UserError, create_token
+
     try:
         with session_scope(_engine()) as session:
             token = create_token(session, username=username, now=clock.now(), name=name)

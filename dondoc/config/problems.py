@@ -22,7 +22,7 @@ class Problem:
 
 
 class ConfigError(Exception):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 

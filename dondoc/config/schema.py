@@ -8,9 +8,10 @@ import re
 from datetime import date
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
 from dondoc.config.implementing import ImplementingPlans
 from dondoc.engine.offsets import parse_day_month, parse_day_month_year, parse_offset
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 _RECIPIENT = re.compile(r"^(lead(\.parent)*(\.head)?|support|focal(\.head)?|issuer(\.head)?|[a-z0-9][a-z0-9-]*)$")
@@ -73,7 +74,7 @@ class PolicyIn(Strict):
         return v
 
     @model_validator(mode="after")
-    def _steps_in_order(self) -> "PolicyIn":
+    def _steps_in_order(self) -> PolicyIn:
         offsets = [parse_offset(s.at) for s in self.steps]
         if [o[0] for o in offsets] != sorted(o[0] for o in offsets):
             raise ValueError("các bước phải theo thứ tự thời gian / steps must be in time order")
@@ -98,7 +99,7 @@ class ReportingIn(Strict):
     to: str = "focal"
 
     @model_validator(mode="after")
-    def _due_fits_every(self) -> "ReportingIn":
+    def _due_fits_every(self) -> ReportingIn:
         if self.every == "once":
             if self.due is None:
                 raise ValueError("báo cáo một lần cần 'due' dạng dd/mm/yyyy / a one-off report needs due: dd/mm/yyyy")
@@ -122,7 +123,7 @@ class CalendarIn(Strict):
     working_days: list[date] = []
 
     @model_validator(mode="after")
-    def _disjoint(self) -> "CalendarIn":
+    def _disjoint(self) -> CalendarIn:
         both = sorted(set(self.days_off) & set(self.working_days))
         if both:
             raise ValueError(f"ngày {both[0]:%d/%m/%Y} vừa là ngày nghỉ vừa là ngày làm việc / "
@@ -135,7 +136,7 @@ class PeriodIn(Strict):
     to: date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "PeriodIn":
+    def _ordered(self) -> PeriodIn:
         if self.to < self.from_:
             raise ValueError("'to' trước 'from' / period ends before it starts")
         return self

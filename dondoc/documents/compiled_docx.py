@@ -23,6 +23,8 @@ from dondoc.store.compiled import Compiled
 
 FONT = "Times New Roman"
 BLANK = "……"
+ORDER = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.AWAITING_CONFIRMATION, Category.IN_PROGRESS_ON_TIME,
+         Category.IN_PROGRESS_OVERDUE)
 
 
 def _vi_date(d: date) -> str:
@@ -108,12 +110,12 @@ def _table(doc: DocxDocument, headers: Iterable[str], rows: Iterable[Iterable[ob
     for cell, h in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(h)
-        run.bold, run.font.size = True, Pt(11)
+        run.bold, run.font.size = True, Pt(10)
     for values in rows:
         cells = table.add_row().cells
         for cell, v in zip(cells, values, strict=True):
             cell.text = ""
-            cell.paragraphs[0].add_run("" if v is None else str(v)).font.size = Pt(11)
+            cell.paragraphs[0].add_run("" if v is None else str(v)).font.size = Pt(10.5)
     if widths_cm:
         _widths(table, widths_cm)
     return table
@@ -135,17 +137,37 @@ def _results(doc: DocxDocument, c: Compiled) -> None:
 
 def _standings(doc: DocxDocument, c: Compiled) -> None:
     _heading(doc, "II. TÌNH HÌNH THỰC HIỆN THEO CƠ QUAN, ĐƠN VỊ")
-    order = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.IN_PROGRESS_ON_TIME, Category.IN_PROGRESS_OVERDUE)
-    rows = [[i, a.name, a.total, *(a.counts[k] for k in order), a.excluded] for i, a in enumerate(c.agencies, 1)]
+    rows = [[i, a.name, a.total, *(a.counts[k] for k in ORDER), a.on_time_after_extension, a.extended, a.excluded]
+            for i, a in enumerate(c.agencies, 1)]
     totals = c.totals
-    rows.append(["", "Tổng cộng", sum(totals.values()), *(totals[k] for k in order),
+    rows.append(["", "Tổng cộng", sum(totals.values()), *(totals[k] for k in ORDER),
+                 sum(a.on_time_after_extension for a in c.agencies), sum(a.extended for a in c.agencies),
                  sum(a.excluded for a in c.agencies)])
-    _table(doc, ["STT", "Cơ quan, đơn vị", "Tổng số", *(CATEGORY_VI[k] for k in order), "Hủy / miễn"], rows,
-           (1.2, 4.8, 1.4, 1.8, 1.8, 1.8, 1.8, 1.4))
+    _table(doc, ["TT", "Cơ quan, đơn vị", "Tổng", *(CATEGORY_VI[k] for k in ORDER), "Trong đó: đúng hạn sau gia hạn",
+                 "Được gia hạn", "Hủy / miễn"], rows, (1.0, 3.4, 1.1, 1.4, 1.4, 1.3, 1.4, 1.4, 1.6, 1.3, 1.2))
+
+
+def _percent(ratio: float | None) -> str:
+    return "" if ratio is None else f"{ratio * 100:.0f}%"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else (f"{value:g}" if value != int(value) else f"{int(value)}")
+
+
+def _indicators(doc: DocxDocument, c: Compiled) -> None:
+    _heading(doc, "III. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
+    if not c.indicators:
+        _para(doc, "Kế hoạch không giao chỉ tiêu theo dõi.", italic=True)
+        return
+    _table(doc, ["Chỉ tiêu", "Nội dung", "Cơ quan", "Chỉ tiêu giao", "Kết quả (kỳ)", "Đạt"],
+           [[i.number, i.name, i.agency, f"{_number(i.target)} {i.unit}".strip(),
+             f"{_number(i.value)} ({i.period})" if i.value is not None else "chưa báo cáo", _percent(i.ratio)]
+            for i in c.indicators], (1.4, 5.0, 3.4, 2.2, 2.4, 1.4))
 
 
 def _late(doc: DocxDocument, c: Compiled) -> None:
-    _heading(doc, "III. NHIỆM VỤ CHẬM TIẾN ĐỘ, CƠ QUAN CẦN THỰC HIỆN")
+    _heading(doc, "IV. NHIỆM VỤ CHẬM TIẾN ĐỘ, CƠ QUAN CẦN THỰC HIỆN")
     if not c.late:
         _para(doc, "Không có nhiệm vụ quá hạn.", italic=True)
         return
@@ -155,7 +177,7 @@ def _late(doc: DocxDocument, c: Compiled) -> None:
 
 
 def _closing(doc: DocxDocument, c: Compiled) -> None:
-    _heading(doc, "IV. KIẾN NGHỊ, ĐỀ XUẤT")
+    _heading(doc, "V. KIẾN NGHỊ, ĐỀ XUẤT")
     _para(doc, "(Cơ quan đầu mối ghi kiến nghị, đề xuất.)", italic=True)
     _para(doc, f"Trên đây là báo cáo kết quả thực hiện Kế hoạch số {c.plan_number} của {c.focal}.")
     table = doc.add_table(rows=1, cols=2)
@@ -179,6 +201,7 @@ def compiled_docx(c: Compiled, *, parent: str | None = None) -> bytes:
     _title(doc, c)
     _results(doc, c)
     _standings(doc, c)
+    _indicators(doc, c)
     _late(doc, c)
     _closing(doc, c)
     out = io.BytesIO()

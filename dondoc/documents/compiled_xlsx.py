@@ -7,15 +7,17 @@ import io
 
 from openpyxl import Workbook
 
+from dondoc.documents.compiled_docx import ORDER
 from dondoc.documents.sheets import add_sheet, plain
-from dondoc.engine.lifecycle import CATEGORY_VI, Category
+from dondoc.engine.lifecycle import CATEGORY_VI
 from dondoc.store.compiled import Compiled
 
 ROW_HEADERS = ("STT", "Số nhiệm vụ", "Nội dung nhiệm vụ", "Loại", "Kỳ", "Cơ quan chủ trì", "Hạn hoàn thành",
                "Trạng thái", "Phân loại", "Số ngày quá hạn", "Kết quả thực hiện", "Số minh chứng")
 KIND_VI = {"task": "Nhiệm vụ", "report": "Báo cáo"}
-ORDER = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.IN_PROGRESS_ON_TIME, Category.IN_PROGRESS_OVERDUE)
-AGENCY_HEADERS = ("STT", "Cơ quan, đơn vị", "Tổng số", *(CATEGORY_VI[c] for c in ORDER), "Hủy / miễn")
+AGENCY_HEADERS = ("STT", "Cơ quan, đơn vị", "Tổng số", *(CATEGORY_VI[c] for c in ORDER),
+                  "Trong đó: đúng hạn sau gia hạn", "Được gia hạn", "Hủy / miễn")
+INDICATOR_HEADERS = ("Chỉ tiêu", "Nội dung", "Đơn vị tính", "Chỉ tiêu giao", "Cơ quan", "Kỳ", "Kết quả", "Tỷ lệ đạt (%)")
 
 
 def _rows(c: Compiled) -> list[list]:
@@ -25,10 +27,11 @@ def _rows(c: Compiled) -> list[list]:
 
 
 def _agencies(c: Compiled) -> list[list]:
-    rows = [[i, plain(a.name), a.total, *(a.counts[k] for k in ORDER), a.excluded]
-            for i, a in enumerate(c.agencies, start=1)]
+    rows = [[i, plain(a.name), a.total, *(a.counts[k] for k in ORDER), a.on_time_after_extension, a.extended,
+             a.excluded] for i, a in enumerate(c.agencies, start=1)]
     totals = c.totals
     rows.append(["", "Tổng cộng", sum(totals.values()), *(totals[k] for k in ORDER),
+                 sum(a.on_time_after_extension for a in c.agencies), sum(a.extended for a in c.agencies),
                  sum(a.excluded for a in c.agencies)])
     return rows
 
@@ -40,6 +43,9 @@ def compiled_xlsx(c: Compiled) -> bytes:
             ["Tính đến ngày", c.as_of], ["Kỳ", c.period or "Tất cả"]]
     add_sheet(wb, "Phụ lục", ROW_HEADERS, _rows(c))
     add_sheet(wb, "Theo cơ quan", AGENCY_HEADERS, _agencies(c))
+    add_sheet(wb, "Chỉ tiêu", INDICATOR_HEADERS,
+              [[i.number, plain(i.name), i.unit, i.target, plain(i.agency), i.period, i.value,
+                None if i.ratio is None else round(i.ratio * 100, 1)] for i in c.indicators])
     add_sheet(wb, "Thông tin", ("Mục", "Giá trị"), head)
     buf = io.BytesIO()
     wb.save(buf)

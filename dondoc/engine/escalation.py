@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 from dondoc.engine.calendar import WorkCalendar
 from dondoc.engine.offsets import parse_offset
@@ -35,7 +36,7 @@ class Policy:
     repeat_days: int | None = None
 
     @classmethod
-    def from_config(cls, policy_id: str, steps: list[dict], repeat_every: str | None) -> "Policy":
+    def from_config(cls, policy_id: str, steps: list[dict[str, Any]], repeat_every: str | None) -> Policy:
         built = []
         for s in steps:
             n, working = parse_offset(s["at"])

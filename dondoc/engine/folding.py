@@ -9,7 +9,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-
 _FOLD = str.maketrans({"đ": "d", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
                        "\u2014": "-", "\u2212": "-"})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from dondoc.engine.rules import AS_OF, Always, Before, Cond, Flag, In, Not, OnOrBefore, all_of, first_match, holds
 
@@ -131,9 +132,17 @@ def standing(*, status: str, due: date | None, completed_on: date | None, as_of:
     return Standing(category, max(1, (acted - due).days))
 
 
-def standing_of(occ: object, as_of: date) -> Standing:
+class OccurrenceLike(Protocol):
+    """What standing_of() reads: an occurrence row, or anything with its columns."""
+
+    status: str
+    due: date | None
+    completed_on: date | None
+
+
+def standing_of(occ: OccurrenceLike, as_of: date) -> Standing:
     """standing() of an object with the occurrence's columns."""
-    return standing(status=getattr(occ, "status"), due=getattr(occ, "due"), completed_on=getattr(occ, "completed_on"),
+    return standing(status=occ.status, due=occ.due, completed_on=occ.completed_on,
                     reported_on=getattr(occ, "reported_on", None), on_event=bool(getattr(occ, "on_event", False)),
                     as_of=as_of)
 

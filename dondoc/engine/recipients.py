@@ -8,6 +8,7 @@ held until an address is set, never dropped.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -97,7 +98,7 @@ def _identity(r: Recipient) -> str:
     return r.address or f"agency:{r.agency.id}"
 
 
-def _dedupe(items) -> list[Recipient]:  # noqa: ANN001
+def _dedupe(items: Iterable[Recipient]) -> list[Recipient]:
     out, seen = [], set()
     for r in items:
         if _identity(r) not in seen:

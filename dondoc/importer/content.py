@@ -198,7 +198,7 @@ def _gaps(section: Node, prefix: str) -> dict[int, Note]:
     notes = {}
     for node in walk(section):
         decimals = [c for c in node.children if c.kind == "decimal"]
-        for before, after in zip(decimals, decimals[1:]):
+        for before, after in zip(decimals, decimals[1:], strict=False):
             a, b = before.label.split(".")[-1], after.label.split(".")[-1]
             if a.isdigit() and b.isdigit() and int(b) != int(a) + 1:
                 notes[id(after)] = Note("number", after.line, f"Số thứ tự nhảy từ {prefix}{before.label} sang "

@@ -73,7 +73,7 @@ def _cells(block: list[Line]) -> tuple[list[list[Line]], list[Line]]:
     """The cells of a flattened table (each its lines), and the lines after it when it was never closed."""
     cells: list[list[Line]] = []
     opened = False
-    for at, line in enumerate(block):
+    for line in block:
         if line.text.strip() == "|":
             if opened and cells and len(cells[-1]) > _LONGEST_CELL:
                 return cells[:-1], block[_index(block, cells[-1][0]):]

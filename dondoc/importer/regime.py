@@ -106,13 +106,13 @@ def _items(folded: str, line: int, *, once_ok: bool) -> list[ReportItem]:
         if kind == "period":
             pending.append(str(value))
         elif kind == "month-day":
-            items.append(ReportItem(NAMES["month"], "month", None, line, day=int(value)))  # type: ignore[arg-type]
+            items.append(ReportItem(NAMES["month"], "month", None, line, day=int(value)))
             pending = [p for p in pending if p != "month"]
         elif kind == "time":
             items.append(ReportItem(NAMES["day"], "day", None, line, time=str(value)))
             pending = [p for p in pending if p != "day"]
         else:
-            due, end = value  # type: ignore[misc]
+            due, end = value
             after = next((e for e in events[i + 1:] if e[1] == "period" and not folded[end:e[0]].strip()), None)
             every = after[2] if after else (pending[-1] if pending else None)
             if after:

@@ -51,7 +51,7 @@ def _open(raw: bytes, name: str) -> Any:
 
     try:
         return docx.Document(io.BytesIO(raw))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...: all mean "broken"
+    except Exception as exc:  # noqa: BLE001  python-docx raises KeyError, ValueError, lxml errors...: all mean "broken"
         raise PlanImportError(name, f"tệp .docx bị hỏng / broken .docx: {exc}") from None
 
 
@@ -103,7 +103,9 @@ class _Numbering:
         fmt, text, _ = self.levels[(abstract, ilvl)]
         if fmt == "bullet":
             return "- "
-        render = lambda m: _format(max(counters[int(m.group(1)) - 1], 1), self._fmt(abstract, int(m.group(1)) - 1))
+        def render(m: re.Match[str]) -> str:
+            return _format(max(counters[int(m.group(1)) - 1], 1), self._fmt(abstract, int(m.group(1)) - 1))
+
         return re.sub(r"%([1-9])", render, text) + " "
 
     def _fmt(self, abstract: str, ilvl: int) -> str:
@@ -171,7 +173,9 @@ def _label(stt: str) -> str:
 
 
 def _task_row(row: list[str], columns: dict[str, int]) -> list[str]:
-    cell = lambda role: row[columns[role]].strip() if role in columns and columns[role] < len(row) else ""
+    def cell(role: str) -> str:
+        return row[columns[role]].strip() if role in columns and columns[role] < len(row) else ""
+
     content = [t.strip() for t in cell("content").split("\n") if t.strip()]
     if not content:
         return []

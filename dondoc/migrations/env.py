@@ -6,13 +6,13 @@ import os
 from alembic import context
 from sqlmodel import SQLModel
 
-import dondoc.store.models  # noqa: F401  (registers tables)
-import dondoc.store.outbox_models  # noqa: F401
 import dondoc.store.calendar_days  # noqa: F401
 import dondoc.store.conversation_models  # noqa: F401
-import dondoc.workflows.models  # noqa: F401
-import dondoc.web.models  # noqa: F401
+import dondoc.store.models  # noqa: F401  (registers tables)
+import dondoc.store.outbox_models  # noqa: F401
 import dondoc.web.access_models  # noqa: F401
+import dondoc.web.models  # noqa: F401
+import dondoc.workflows.models  # noqa: F401
 from dondoc.store.db import get_engine
 
 target_metadata = SQLModel.metadata

@@ -10,13 +10,13 @@ from aiosmtpd.handlers import Mailbox
 
 
 class CaptureServer:
-    def __init__(self, maildir: Path, *, host: str = "127.0.0.1", port: int = 8025):
+    def __init__(self, maildir: Path, *, host: str = "127.0.0.1", port: int = 8025) -> None:
         maildir.parent.mkdir(parents=True, exist_ok=True)
         mailbox.Maildir(str(maildir), create=True)  # makes tmp/ new/ cur/
         self.maildir = maildir
         self.controller = Controller(Mailbox(str(maildir)), hostname=host, port=port)
 
-    def start(self) -> "CaptureServer":
+    def start(self) -> CaptureServer:
         self.controller.start()
         return self
 

@@ -18,22 +18,23 @@ and one recipient's items always go in one email.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from dondoc.engine.calendar import local_date
-from dondoc.store.db import session_scope
-from dondoc.store.models import Agency, Occurrence, Plan, Task
-from dondoc.store.outbox_models import Email, Notification
 from dondoc.notifications.message import BadAddress, build_raw
 from dondoc.notifications.render import render
 from dondoc.notifications.tokens import response_url
+from dondoc.store.db import session_scope
+from dondoc.store.models import Agency, Occurrence, Plan, Task
+from dondoc.store.outbox_models import Email, Notification
 
 MAX_ITEMS = 200
 
@@ -235,7 +236,7 @@ def _write_group(session, digests: list, *, today: date, now: datetime, mail: Ma
             conn = session.connection()
             email_ids = list(conn.execute(insert(_EMAIL).returning(_EMAIL.c.id, sort_by_parameter_order=True),
                                           [v for v, _ in values]).scalars())
-            pairs = [{"n_id": n, "n_email": e} for e, (_, ids) in zip(email_ids, values) for n in ids]
+            pairs = [{"n_id": n, "n_email": e} for e, (_, ids) in zip(email_ids, values, strict=False) for n in ids]
             conn.execute(_CLAIM, pairs)
             claimed = conn.execute(select(func.count()).select_from(_NOTIFICATION)
                                    .where(_NOTIFICATION.c.email_id.in_(email_ids))).scalar()

@@ -46,7 +46,7 @@ def deadlines_in_window(session: Session, *, today: date, days_before: int, cale
     """Reporting deadlines whose draft day has come and whose deadline has not passed."""
     q = (select(Task.plan_id, Task.id, Task.title, Occurrence.period, Occurrence.due)
          .join(Occurrence, Occurrence.task_id == Task.id).join(Plan, Plan.id == Task.plan_id)
-         .where(Task.kind == "report", Task.removed == False, Plan.active == True,  # noqa: E712
+         .where(Task.kind == "report", Task.removed.is_(False), Plan.active.is_(True),
                 Occurrence.due.is_not(None), Occurrence.due >= today)
          .distinct().order_by(Occurrence.due, Task.plan_id, Task.id))
     return [Deadline(plan, task, title, period, due) for plan, task, title, period, due in session.execute(q)

@@ -42,13 +42,13 @@ from sqlalchemy import bindparam, func, or_, select, text, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import DBAPIError
 
+from dondoc.notifications.message import BadAddress, build_raw, clean_address, envelope_sender, from_line
 from dondoc.store.db import session_scope
 from dondoc.store.outbox_models import Email
-from dondoc.notifications.message import BadAddress, build_raw, clean_address, envelope_sender, from_line
 
 
 class SendError(Exception):
-    def __init__(self, message: str, *, permanent: bool):
+    def __init__(self, message: str, *, permanent: bool) -> None:
         super().__init__(message)
         self.permanent = permanent
 
@@ -148,7 +148,7 @@ async def _transaction(smtp: aiosmtplib.SMTP, sender: str, recipients: list[str]
 class SmtpSender:
     """One reusable SMTP connection; reconnects when the server hung up."""
 
-    def __init__(self, config: SmtpConfig):
+    def __init__(self, config: SmtpConfig) -> None:
         self.config = config
         self.sender = envelope_sender(config.mail_from)
         self.from_line = from_line(config.mail_from)
@@ -173,7 +173,7 @@ class SmtpSender:
         if errors:
             raise SendError(f"some recipients refused: {errors}", permanent=True)
 
-    async def close(self, quit: bool = True) -> None:
+    async def close(self, quit: bool = True) -> None:  # noqa: A002  (SMTP's QUIT, as aiosmtplib names it)
         smtp, self.smtp = self.smtp, None
         if smtp is None:
             return
@@ -191,7 +191,7 @@ class RateLimiter:
     the slot is taken without awaiting, so one limiter serves every event loop
     (each drain runs its own) and, under its threading lock, every thread."""
 
-    def __init__(self, rate_per_s: float):
+    def __init__(self, rate_per_s: float) -> None:
         self.interval = 1.0 / rate_per_s if rate_per_s > 0 else 0.0
         self.next_at = 0.0
         self.lock = threading.Lock()
@@ -268,7 +268,7 @@ class Marks:
     batch + concurrency emails can then be accepted but not marked when the
     process dies, and are sent again after their claim expires."""
 
-    def __init__(self, engine: Engine, policy: SendPolicy | None = None):
+    def __init__(self, engine: Engine, policy: SendPolicy | None = None) -> None:
         policy = policy or SendPolicy()
         self.engine = engine
         self.batch = max(1, min(policy.mark_batch, MAX_MARK_BATCH))

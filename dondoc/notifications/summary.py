@@ -7,12 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.calendar import local_date
+from dondoc.notifications.render import render
 from dondoc.store.db import session_scope
 from dondoc.store.models import Agency, Occurrence
 from dondoc.store.outbox_models import Email
 from dondoc.store.vocabulary import overdue_on
-from dondoc.notifications.render import render
-
 
 
 def overdue_by_agency(session, today: date) -> list[dict]:  # noqa: ANN001

@@ -7,7 +7,7 @@ SALT = "dondoc.agency-link.v1"
 
 
 class LinkError(ValueError):
-    def __init__(self, message: str, *, expired: bool = False):
+    def __init__(self, message: str, *, expired: bool = False) -> None:
         super().__init__(message)
         self.expired = expired
 

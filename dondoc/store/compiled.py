@@ -11,13 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, not_, select
+from sqlalchemy import and_, func, not_, select
 from sqlmodel import Session
 
-from dondoc.engine.lifecycle import CATEGORY_VI, STATUS_VI, Category, Status, standing_of
+from dondoc.engine.lifecycle import CATEGORY_VI, STATUS_VI, Category, Status, counts_from, standing_of
+from dondoc.store.conversation_models import Evidence
+from dondoc.store.indicators import attainment
 from dondoc.store.models import Agency, Occurrence, Plan, Task
 from dondoc.store.reports import OverdueItem, overdue, status_as_of
-from dondoc.store.tally import EXCLUDED, count_if, done_by, done_late, overdue_on
+from dondoc.store.tally import EXCLUDED, awaiting, count_if, done_late, done_on_time, done_on_time_extended, overdue_on
 
 
 class CompileError(ValueError):
@@ -56,10 +58,26 @@ class AgencyCounts:
     name: str
     counts: dict[Category, int]
     excluded: int  # cancelled or waived: outside the four categories
+    extended: int = 0  # items whose deadline an approved extension moved
+    on_time_after_extension: int = 0  # of the done on time: on time only thanks to the extension
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    """One indicator (chỉ tiêu) for one assigned agency: its latest reported value against the target."""
+
+    number: int
+    name: str
+    unit: str
+    target: float | None
+    agency: str
+    period: str | None
+    value: float | None
+    ratio: float | None
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,7 @@ class Compiled:
     agencies: list[AgencyCounts]
     late: list[OverdueItem]
     results: dict[str, list[Row]] = field(default_factory=dict)  # owner name -> rows with a result text
+    indicators: list[IndicatorLine] = field(default_factory=list)
 
     @property
     def totals(self) -> dict[Category, int]:
@@ -107,31 +126,40 @@ def _period_condition(session: Session, plan_id: str, period: str | None) -> lis
 
 
 def agency_counts(session: Session, plan_id: str, as_of: date, period: str | None = None) -> list[AgencyCounts]:
-    """Per owner agency, the four categories as of `as_of`: the dashboard's SQL conditions."""
-    on_time = and_(done_by(as_of), not_(done_late(as_of)))
+    """Per owner agency, the categories as of `as_of`: the tally's (and so the dashboard's) SQL conditions."""
     kept = Occurrence.status.not_in(EXCLUDED)
-    q = (select(Agency.id, Agency.name, count_if(kept), count_if(and_(kept, on_time)),
+    q = (select(Agency.id, Agency.name, count_if(kept), count_if(and_(kept, done_on_time(as_of))),
                 count_if(and_(kept, done_late(as_of))), count_if(and_(kept, overdue_on(as_of))),
-                count_if(not_(kept)))
+                count_if(and_(kept, awaiting(as_of))), count_if(not_(kept)))
          .join(Agency, Agency.id == Occurrence.owner_id)
          .where(Occurrence.plan_id == plan_id, *_period_condition(session, plan_id, period))
          .group_by(Agency.id, Agency.name).order_by(Agency.name, Agency.id))
+    moved = _extended(session, plan_id, as_of, period)
     out = []
-    for agency_id, name, total, ok, late, over, excluded in session.execute(q):
-        counts = {Category.IN_PROGRESS_ON_TIME: total - ok - late - over, Category.IN_PROGRESS_OVERDUE: over,
-                  Category.DONE_ON_TIME: ok, Category.DONE_LATE: late}
-        out.append(AgencyCounts(agency_id, name, counts, excluded))
+    for agency_id, name, *numbers in session.execute(q):
+        total, ok, late, over, waiting, excluded = (int(n) for n in numbers)
+        counts = counts_from(total=total, on_time=ok, late=late, overdue=over, awaiting=waiting)
+        out.append(AgencyCounts(agency_id, name, counts, excluded, *moved.get(agency_id, (0, 0))))
     return out
 
 
-def _row(occ: Occurrence, task: Task, owner: str, as_of: date) -> Row:
+def _extended(session: Session, plan_id: str, as_of: date, period: str | None) -> dict[str, tuple[int, int]]:
+    """Per owner: (items extended, done on time only thanks to the extension), the dashboard's definitions."""
+    q = (select(Occurrence.owner_id, func.count(), count_if(done_on_time_extended(as_of)))
+         .where(Occurrence.plan_id == plan_id, Occurrence.due_as_written.is_not(None),
+                Occurrence.status.not_in(EXCLUDED), *([Occurrence.period == period] if period else []))
+         .group_by(Occurrence.owner_id))
+    return {owner: (int(n), int(on_time)) for owner, n, on_time in session.execute(q)}
+
+
+def _row(occ: Occurrence, task: Task, owner: str, as_of: date, evidence: int = 0) -> Row:
     s = standing_of(occ, as_of)
     shown = status_as_of(occ, as_of) if s.category is not None and s.category not in (
         Category.DONE_ON_TIME, Category.DONE_LATE) else occ.status
     return Row(task=task.number, title=task.title, kind=task.kind, period=occ.period, owner_id=occ.owner_id,
                owner=owner, due=occ.due, status=shown, category=s.category, days_late=s.days_overdue,
                result=occ.note if occ.reported_on is not None and occ.reported_on <= as_of else "",
-               evidence=1 if occ.evidence_url else 0)
+               evidence=evidence + (1 if occ.evidence_url else 0))
 
 
 def rows(session: Session, plan_id: str, as_of: date, period: str | None = None) -> list[Row]:
@@ -139,7 +167,25 @@ def rows(session: Session, plan_id: str, as_of: date, period: str | None = None)
          .join(Agency, Agency.id == Occurrence.owner_id)
          .where(Occurrence.plan_id == plan_id, *_period_condition(session, plan_id, period))
          .order_by(Task.kind, Task.number, Occurrence.period, Agency.name))
-    return [_row(occ, task, name, as_of) for occ, task, name in session.execute(q)]
+    found = list(session.execute(q))
+    files = _evidence_counts(session, [occ.id for occ, _, _ in found])
+    return [_row(occ, task, name, as_of, files.get(occ.id, 0)) for occ, task, name in found]
+
+
+def _evidence_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    """Evidence files (minh chứng) per occurrence, in chunks the database's parameter limit allows."""
+    out: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        q = (select(Evidence.occurrence_id, func.count()).where(Evidence.occurrence_id.in_(ids[start:start + 500]))
+             .group_by(Evidence.occurrence_id))
+        out.update({occ_id: int(n) for occ_id, n in session.execute(q)})
+    return out
+
+
+def indicator_lines(session: Session, plan_id: str) -> list[IndicatorLine]:
+    names = dict(session.execute(select(Agency.id, Agency.name)).tuples().all())
+    return [IndicatorLine(a.number, a.name, a.unit, a.target, names.get(a.agency_id, a.agency_id), a.period, a.value,
+                          a.ratio) for a in attainment(session, plan_id=plan_id)]
 
 
 def _names(session: Session, *ids: str) -> dict[str, str]:
@@ -159,7 +205,7 @@ def compile_plan(session: Session, *, plan_id: str, as_of: date, period: str | N
     return Compiled(plan_id=plan.id, plan_number=plan.number, plan_title=plan.title, issued_on=plan.issued_on,
                     issuer=names.get(plan.issued_by, plan.issued_by), focal=names.get(plan.focal_id, plan.focal_id),
                     as_of=as_of, period=period, rows=all_rows, agencies=agency_counts(session, plan_id, as_of, period),
-                    late=late, results=dict(sorted(results.items())))
+                    late=late, results=dict(sorted(results.items())), indicators=indicator_lines(session, plan_id))
 
 
 def not_reported(session: Session, *, plan_id: str, task_id: int, period: str) -> list[str]:

@@ -15,8 +15,8 @@ from dondoc.engine.calendar import WorkCalendar, local_date
 from dondoc.engine.escalation import Policy as PolicyRule
 from dondoc.engine.escalation import first_check
 from dondoc.engine.lifecycle import CLOSED, TransitionError
-from dondoc.store.calendar_days import calendar_of
 from dondoc.store import tally
+from dondoc.store.calendar_days import calendar_of
 from dondoc.store.conversation_models import PENDING, ExtensionRequest, ReassignmentRequest
 from dondoc.store.errors import Conflict, NotFound, clean_text
 from dondoc.store.models import Agency, Event, Occurrence, Plan, Policy, Task

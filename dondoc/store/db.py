@@ -1,10 +1,10 @@
 """Database engine and migrations: SQLite (WAL) by default, PostgreSQL for teams."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine

@@ -8,9 +8,9 @@ from functools import lru_cache
 from sqlmodel import Session, select
 
 from dondoc.engine.escalation import Policy as PolicyRule
+from dondoc.engine.recipients import AgencyRef, Chain
 from dondoc.store.models import Agency, Plan, Policy
 from dondoc.store.obligations import policy_rule
-from dondoc.engine.recipients import AgencyRef, Chain
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,12 @@ class PlanRef:
 
 class Directory:
     def __init__(self, agencies: dict[str, AgencyRef], parents: dict[str, str | None],
-                 plans: dict[str, PlanRef], policies: dict[str, PolicyRule]):
+                 plans: dict[str, PlanRef], policies: dict[str, PolicyRule]) -> None:
         self.agencies, self.parents, self.plans, self.policies = agencies, parents, plans, policies
         self.chain = lru_cache(maxsize=200_000)(self._chain)
 
     @classmethod
-    def load(cls, session: Session) -> "Directory":
+    def load(cls, session: Session) -> Directory:
         """Plain column reads (no ORM objects): tens of thousands of agencies load in a blink."""
         agencies, parents = {}, {}
         cols = (Agency.id, Agency.name, Agency.email, Agency.head_email, Agency.language, Agency.active, Agency.parent_id)

@@ -5,9 +5,10 @@ column is needed). The condition is tally.done_on_time_extended, the SQL twin
 of lifecycle.on_time_after_extension."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session

@@ -130,13 +130,13 @@ def _sync_occurrence(ctx: LoadContext, plan: Plan, task: Task, due: date, rule: 
 def fulfil_open(ctx: LoadContext, parent_id: str) -> int:
     """Fulfil the open obligations of `parent_id` whose agency has issued a
     plan implementing it (the earliest issued, if several)."""
-    q = (select(Plan).where(Plan.implements == parent_id, Plan.active == True)
+    q = (select(Plan).where(Plan.implements == parent_id, Plan.active.is_(True))
          .order_by(Plan.issued_on.desc(), Plan.id.desc()))
     by_issuer = {p.issued_by: p for p in ctx.session.exec(q)}
     if not by_issuer:
         return 0
     open_ = (select(Occurrence).join(Task, Task.id == Occurrence.task_id)
-             .where(Task.plan_id == parent_id, Task.kind == KIND, Task.removed == False,
+             .where(Task.plan_id == parent_id, Task.kind == KIND, Task.removed.is_(False),
                     Occurrence.status.in_([str(s) for s in OPEN]), Occurrence.owner_id.in_(sorted(by_issuer))))
     done = 0
     for occ in list(ctx.session.exec(open_)):
@@ -166,6 +166,6 @@ def _fulfil(ctx: LoadContext, occ: Occurrence, child: Plan) -> int:
 def obligations_of(session: Session, plan_id: str) -> list[tuple[Task, Occurrence]]:
     """The plan's obligations (removed ones left out), by agency id."""
     q = (select(Task, Occurrence).join(Occurrence, Occurrence.task_id == Task.id)
-         .where(Task.plan_id == plan_id, Task.kind == KIND, Task.removed == False)
+         .where(Task.plan_id == plan_id, Task.kind == KIND, Task.removed.is_(False))
          .order_by(Task.lead_id))
     return list(session.exec(q).all())

@@ -110,7 +110,7 @@ def attainment(session: Session, *, plan_id: str | None = None, agency_id: str |
 def task_numbers(session: Session, plan_id: str) -> dict[int, list[str]]:
     """Indicator number -> the tasks that name it (for the plan page)."""
     out: dict[int, list[str]] = {}
-    for t in session.execute(select(Task).where(Task.plan_id == plan_id, Task.removed == False)).scalars():  # noqa: E712
+    for t in session.execute(select(Task).where(Task.plan_id == plan_id, Task.removed.is_(False))).scalars():
         for n in t.indicators:
             out.setdefault(n, []).append(t.number)
     return out

@@ -27,8 +27,15 @@ from dondoc.store import implementing, tally
 from dondoc.store.calendar_days import calendar_of, save_decisions
 from dondoc.store.indicators import sync_indicators
 from dondoc.store.models import Agency, Event, Occurrence, Plan, Policy, Task
-from dondoc.store.obligations import (effective_due, new_occurrence, policy_rule, report_obligation,
-                                      schedule_from_json, task_obligation, waived_event)
+from dondoc.store.obligations import (
+    effective_due,
+    new_occurrence,
+    policy_rule,
+    report_obligation,
+    schedule_from_json,
+    task_obligation,
+    waived_event,
+)
 
 HORIZON = timedelta(days=400)
 __all__ = ["HORIZON", "LoadResult", "apply_config", "schedule_from_json", "schedule_to_json"]
@@ -271,7 +278,7 @@ def _cancel(ctx: _Ctx, occ: Occurrence, reason: str) -> None:
 
 
 def _remove_missing(ctx: _Ctx, plan: Plan, wanted: set[str]) -> None:
-    for task in ctx.session.exec(select(Task).where(Task.plan_id == plan.id, Task.removed == False)):  # noqa: E712
+    for task in ctx.session.exec(select(Task).where(Task.plan_id == plan.id, Task.removed.is_(False))):
         if task.number in wanted:
             continue
         task.removed = True

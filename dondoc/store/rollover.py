@@ -17,8 +17,14 @@ from dondoc.store import tally
 from dondoc.store.db import session_scope
 from dondoc.store.loader import HORIZON
 from dondoc.store.models import Event, Occurrence, Plan, Policy, Task
-from dondoc.store.obligations import (new_occurrence, policy_rule, report_entry, report_obligation,
-                                      schedule_from_json, task_obligation)
+from dondoc.store.obligations import (
+    new_occurrence,
+    policy_rule,
+    report_entry,
+    report_obligation,
+    schedule_from_json,
+    task_obligation,
+)
 
 
 def _wanted(plan: Plan, task: Task, leads: set[str], calendar: WorkCalendar) -> tuple[list[Period], set[str]]:
@@ -33,10 +39,10 @@ def rollover_once(engine: Engine, *, now: datetime, calendar: WorkCalendar) -> i
     horizon: date = local_date(now) + HORIZON
     created = 0
     with session_scope(engine) as session:
-        plans = list(session.execute(select(Plan).where(Plan.active == True, Plan.ends_on >= local_date(now))).scalars())  # noqa: E712
+        plans = list(session.execute(select(Plan).where(Plan.active.is_(True), Plan.ends_on >= local_date(now))).scalars())
         for plan in plans:
             rule = policy_rule(session.get(Policy, plan.escalation))
-            tasks = list(session.execute(select(Task).where(Task.plan_id == plan.id, Task.removed == False)).scalars())  # noqa: E712
+            tasks = list(session.execute(select(Task).where(Task.plan_id == plan.id, Task.removed.is_(False))).scalars())
             leads = {t.lead_id for t in tasks if t.kind == "task"}
             for task in tasks:
                 wanted, owners = _wanted(plan, task, leads, calendar)

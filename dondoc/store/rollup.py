@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from dondoc.engine.lifecycle import Category
+from dondoc.engine.lifecycle import Category, counts_from
 from dondoc.store.models import Occurrence, Plan
-from dondoc.store.tally import EXCLUDED, count_if, done_by, done_late, overdue_on
+from dondoc.store.tally import EXCLUDED, awaiting, count_if, done_late, done_on_time, overdue_on
 
 Counts = dict[Category, int]
 
@@ -72,17 +72,15 @@ def empty() -> Counts:
 
 
 def counts_by_plan(session: Session, plan_ids: list[str], as_of: date) -> dict[str, Counts]:
-    """The four categories of each plan's occurrences as of `as_of`."""
-    on_time = and_(done_by(as_of), not_(done_late(as_of)))
-    q = (select(Occurrence.plan_id, func.count(Occurrence.id), count_if(on_time), count_if(done_late(as_of)),
-                count_if(overdue_on(as_of)))
+    """The categories of each plan's occurrences as of `as_of` (the tally's conditions)."""
+    q = (select(Occurrence.plan_id, func.count(Occurrence.id), count_if(done_on_time(as_of)),
+                count_if(done_late(as_of)), count_if(overdue_on(as_of)), count_if(awaiting(as_of)))
          .where(Occurrence.status.not_in(EXCLUDED), Occurrence.plan_id.in_(plan_ids))
          .group_by(Occurrence.plan_id))
     out = {p: empty() for p in plan_ids}
-    for plan_id, total, done_on_time, late, overdue in session.execute(q):
-        out[plan_id] = {Category.DONE_ON_TIME: done_on_time, Category.DONE_LATE: late,
-                        Category.IN_PROGRESS_OVERDUE: overdue,
-                        Category.IN_PROGRESS_ON_TIME: total - done_on_time - late - overdue}
+    for plan_id, total, on_time, late, overdue, waiting in session.execute(q):
+        out[plan_id] = counts_from(total=int(total), on_time=int(on_time), late=int(late), overdue=int(overdue),
+                                   awaiting=int(waiting))
     return out
 
 

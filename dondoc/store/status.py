@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session
 
-from dondoc.store import tally
 from dondoc.engine.calendar import WorkCalendar, local_date
 from dondoc.engine.escalation import first_check, step_date
 from dondoc.engine.lifecycle import Status, check_transition, completion_date
+from dondoc.store import tally
 from dondoc.store.models import Event, Occurrence, Plan
 from dondoc.store.obligations import rule_for
 

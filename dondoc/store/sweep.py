@@ -19,15 +19,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dondoc.store import tally
 from dondoc.engine.calendar import WorkCalendar, local_date
-from dondoc.store.db import session_scope
-from dondoc.store.directory import Directory
 from dondoc.engine.escalation import Decision, OccurrenceState, decide
-from dondoc.store.models import Event, Occurrence, Task
-from dondoc.store.outbox_models import Notification
 from dondoc.engine.lifecycle import OPEN_STATUSES
 from dondoc.engine.recipients import resolve
+from dondoc.store import tally
+from dondoc.store.db import session_scope
+from dondoc.store.directory import Directory
+from dondoc.store.models import Event, Occurrence, Task
+from dondoc.store.outbox_models import Notification
 
 INDEXED = OPEN_STATUSES  # the partial index predicate
 RETRY_AFTER = timedelta(days=1)  # a row that failed is looked at again the next day
@@ -91,7 +91,7 @@ class _KeysetBatches:
     a repeat sweep reads nothing (0.02 s on 1 M rows; 0.3 s in id order, for
     the same sweep time). Ordering by id alone would walk the table on SQLite."""
 
-    def __init__(self, today: date, size: int, part: Partition):
+    def __init__(self, today: date, size: int, part: Partition) -> None:
         self.today, self.size, self.part = today, size, part
         self.after: tuple[date, int] = (date.min, 0)
 
@@ -114,7 +114,7 @@ class _IdRangeBatches:
     order) and cut into (first, last) ranges of `size`; each batch reads its
     range again, as a concurrent sweep may have taken some of it."""
 
-    def __init__(self, today: date, size: int, part: Partition):
+    def __init__(self, today: date, size: int, part: Partition) -> None:
         self.today, self.size, self.part = today, size, part
         self.ranges: Iterator[tuple[int, int]] | None = None
 
@@ -156,7 +156,7 @@ class _Memo:
     of one owner under one focal agency share one resolution. Local to one
     sweep_once call, so nothing outlives a change of config."""
 
-    def __init__(self, directory: Directory, today: date, calendar: WorkCalendar):
+    def __init__(self, directory: Directory, today: date, calendar: WorkCalendar) -> None:
         self.directory, self.today, self.calendar = directory, today, calendar
         self.decisions: dict[tuple, Decision] = {}
         self.supports: dict[int, tuple[str, ...]] = {}

@@ -153,6 +153,6 @@ def _upsert(session: Session, counts: Any) -> Any:
 
 # --- Extensions (issue 16, conversation): the SQL twin of lifecycle.on_time_after_extension,
 # read by dondoc.store.extended (not a tally column: few rows have due_as_written).
-def done_on_time_extended(day: date):  # noqa: ANN201
+def done_on_time_extended(day: date) -> Any:
     return and_(done_by(day), not_(done_late(day)), Occurrence.due_as_written.is_not(None),
                 Occurrence.completed_on > Occurrence.due_as_written)

@@ -94,7 +94,7 @@ def link_revoked(session: Session, agency_id: str, signed_at: int) -> bool:
 
 def demo_password_users(session: Session) -> list[str]:
     """Active users whose password is a demo one (refused in production)."""
-    users = session.execute(select(User).where(User.active == True)).scalars()
+    users = session.execute(select(User).where(User.active.is_(True))).scalars()
     return [u.username for u in users if any(verify_password(u.password_hash, p) for p in DEMO_PASSWORDS)]
 
 

@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session
 
-from dondoc.store.calendar_days import calendar_of
 from dondoc.engine.lifecycle import TransitionError, check_transition
 from dondoc.notifications import chain
+from dondoc.store.calendar_days import calendar_of
 from dondoc.store.errors import MAX_NOTE, ActionError, NotFound
 from dondoc.store.models import Event, Occurrence, Plan
 from dondoc.store.outbox_models import Email

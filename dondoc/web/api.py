@@ -3,24 +3,35 @@ Same permissions as the pages: a coordinator sees and changes only the plans
 in its scope; anything else answers 404 and changes nothing."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import select
 from sqlmodel import Session
 
-from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Status, TransitionError
+from dondoc.store.db import session_scope
+from dondoc.store.errors import BadFile
 from dondoc.store.models import Event, Occurrence, Plan, Task
 from dondoc.store.reports import subtree
-from dondoc.store.errors import BadFile
 from dondoc.store.status import StaleUpdate
 from dondoc.web import dashboard_data as dd
 from dondoc.web.actions import ActionError, NotFound, user_change
 from dondoc.web.api_auth import ApiScope, ApiUser
-from dondoc.web.api_schemas import (AgencySummaryOut, EventOut, MeOut, OccurrenceOut, OverdueItemOut, PlanOut,
-                                    StatusChangeIn, SummaryOut, TaskOut, errors)
+from dondoc.web.api_schemas import (
+    AgencySummaryOut,
+    EventOut,
+    MeOut,
+    OccurrenceOut,
+    OverdueItemOut,
+    PlanOut,
+    StatusChangeIn,
+    SummaryOut,
+    TaskOut,
+    errors,
+)
 from dondoc.web.deps import web
 from dondoc.web.params import MAX_ROW_ID, IsoDate, Key, Level, RowId, RowIdQuery, StatusFilter, Text
 from dondoc.web.scope import Scope

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from dondoc.store.db import session_scope
 from dondoc.notifications.tokens import LinkError, read_token_at
+from dondoc.store.db import session_scope
 from dondoc.web.access import link_revoked
 from dondoc.web.deps import SAFE_METHODS, session_data, session_user, web
 from dondoc.web.models import User

@@ -21,10 +21,20 @@ from dondoc.web import conversation as talk
 from dondoc.web.actions import review
 from dondoc.web.api import api_errors
 from dondoc.web.api_auth import ApiAgency, ApiScope, ApiUser
-from dondoc.web.api_conversation_schemas import (AttainmentOut, CoordinatorActionIn, DecisionIn, EvidenceOut,
-                                                 ExtensionRequestIn, ExtensionRequestOut, HistoryOut,
-                                                 IndicatorValueIn, ReassignmentRequestIn, ReassignmentRequestOut,
-                                                 RefusalIn, ReviewIn)
+from dondoc.web.api_conversation_schemas import (
+    AttainmentOut,
+    CoordinatorActionIn,
+    DecisionIn,
+    EvidenceOut,
+    ExtensionRequestIn,
+    ExtensionRequestOut,
+    HistoryOut,
+    IndicatorValueIn,
+    ReassignmentRequestIn,
+    ReassignmentRequestOut,
+    RefusalIn,
+    ReviewIn,
+)
 from dondoc.web.api_schemas import OccurrenceOut, errors
 from dondoc.web.deps import web
 from dondoc.web.params import RowId, Text

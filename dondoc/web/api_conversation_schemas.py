@@ -61,7 +61,7 @@ class ExtensionRequestOut(BaseModel):
     note: str
 
     @classmethod
-    def of(cls, r: ExtensionRequest) -> "ExtensionRequestOut":
+    def of(cls, r: ExtensionRequest) -> ExtensionRequestOut:
         return cls(id=r.id, occurrence_id=r.occurrence_id, plan=r.plan_id, agency=r.agency_id, confirmer=r.confirmer_id,
                    due_before=r.due_before, due=r.due_requested, reason=r.reason, late=r.late, status=r.status,
                    created_at=r.created_at, decided_at=r.decided_at, decided_by=r.decided_by, note=r.decision_note)
@@ -86,7 +86,7 @@ class ReassignmentRequestOut(BaseModel):
     note: str
 
     @classmethod
-    def of(cls, r: ReassignmentRequest) -> "ReassignmentRequestOut":
+    def of(cls, r: ReassignmentRequest) -> ReassignmentRequestOut:
         return cls(id=r.id, occurrence_id=r.occurrence_id, plan=r.plan_id, from_agency=r.from_agency_id,
                    to_agency=r.to_agency_id, reason=r.reason, status=r.status, created_at=r.created_at,
                    decided_at=r.decided_at, decided_by=r.decided_by, note=r.decision_note)
@@ -103,7 +103,7 @@ class EvidenceOut(BaseModel):
     uploaded_by: str
 
     @classmethod
-    def of(cls, e: Evidence) -> "EvidenceOut":
+    def of(cls, e: Evidence) -> EvidenceOut:
         return cls(id=e.id, occurrence_id=e.occurrence_id, sha256=e.sha256, size=e.size, media_type=e.media_type,
                    filename=e.filename, uploaded_at=e.uploaded_at, uploaded_by=f"{e.uploaded_by_kind}:{e.uploaded_by}")
 
@@ -127,7 +127,7 @@ class AttainmentOut(BaseModel):
     attainment: Optional[float] = Field(description="value against target (1.0 = attained)")
 
     @classmethod
-    def of(cls, a: Attainment) -> "AttainmentOut":
+    def of(cls, a: Attainment) -> AttainmentOut:
         return cls(plan=a.plan_id, indicator_id=a.indicator_id, number=a.number, name=a.name, unit=a.unit, target=a.target, agency=a.agency_id,
                    period=a.period, value=a.value, attainment=a.ratio)
 

@@ -29,7 +29,7 @@ class PlanOut(BaseModel):
     active: bool
 
     @classmethod
-    def of(cls, p: Plan) -> "PlanOut":
+    def of(cls, p: Plan) -> PlanOut:
         return cls(id=p.id, number=p.number, title=p.title, issued_by=p.issued_by, issued_on=p.issued_on,
                    focal=p.focal_id, implements=p.implements, escalation=p.escalation, starts_on=p.starts_on,
                    ends_on=p.ends_on, reporting=p.reporting, warnings=p.warnings, active=p.active)
@@ -52,7 +52,7 @@ class TaskOut(BaseModel):
     removed: bool
 
     @classmethod
-    def of(cls, t: Task) -> "TaskOut":
+    def of(cls, t: Task) -> TaskOut:
         return cls(id=t.id, plan=t.plan_id, number=t.number, kind=t.kind, title=t.title, text=t.text, lead=t.lead_id,
                    support=t.support, timeframe=t.timeframe, due=t.due, indicators=t.indicators, schedule=t.schedule,
                    warnings=t.warnings, removed=t.removed)
@@ -84,7 +84,7 @@ class OccurrenceOut(BaseModel):
     review_comment: str = Field("", description="the reviewer's last comment (the agency's own is `note`)")
 
     @classmethod
-    def of(cls, o: Occurrence, t: Task, today: date) -> "OccurrenceOut":
+    def of(cls, o: Occurrence, t: Task, today: date) -> OccurrenceOut:
         s = standing_of(o, today)
         return cls(id=o.id, plan=o.plan_id, task_id=o.task_id, task=t.number, title=t.title, owner=o.owner_id,
                    period=o.period, due=o.due, written_due=o.written_due, on_event=o.on_event, status=o.status, reported_on=o.reported_on,
@@ -108,7 +108,7 @@ class EventOut(BaseModel):
     note: str
 
     @classmethod
-    def of(cls, e: Event) -> "EventOut":
+    def of(cls, e: Event) -> EventOut:
         return cls(id=e.id, at=e.at, actor_kind=e.actor_kind, actor=e.actor, kind=e.kind, before=e.before,
                    after=e.after, note=e.note)
 

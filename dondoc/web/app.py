@@ -4,11 +4,10 @@ caller; the clock is dondoc.clock unless a test freezes it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -22,8 +21,18 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from dondoc import clock as default_clock
 from dondoc.settings import Settings
-from dondoc.web import (api, api_agency, api_conversation, pages_access, pages_admin, pages_agency, pages_auth,
-                        pages_compiled, pages_import, pages_plans)
+from dondoc.web import (
+    api,
+    api_agency,
+    api_conversation,
+    pages_access,
+    pages_admin,
+    pages_agency,
+    pages_auth,
+    pages_compiled,
+    pages_import,
+    pages_plans,
+)
 from dondoc.web.deps import LoginRequired, PageError, WebContext
 from dondoc.web.logs import redact_access_logs, redact_path
 from dondoc.web.render import page

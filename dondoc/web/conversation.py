@@ -11,12 +11,12 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from dondoc.store.calendar_days import calendar_of
 from dondoc.engine.lifecycle import TransitionError
 from dondoc.notifications import chain
 from dondoc.settings import Settings
 from dondoc.store import conversation as conv
 from dondoc.store import evidence as files
+from dondoc.store.calendar_days import calendar_of
 from dondoc.store.conversation_models import Evidence, ExtensionRequest, ReassignmentRequest
 from dondoc.store.errors import ActionError, Conflict, NotFound, clean_text
 from dondoc.store.models import Occurrence, Task

@@ -5,19 +5,20 @@ open (and maybe overdue) on that day; cancelled and waived are left out.
 The escalation level is the current one (levels are not kept per day)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from sqlalchemy import Float, case, cast, func, select
 from sqlmodel import Session
 
-from dondoc.store import tally
-from dondoc.store.tally import awaiting, count_if, done_late, done_on_time, overdue_on
 from dondoc.engine.lifecycle import Category, counts_from
+from dondoc.store import tally
 from dondoc.store.models import Agency, AgencyTally, Occurrence, Plan, Task
 from dondoc.store.reports import OverdueItem, overdue_item, subtree
+from dondoc.store.tally import awaiting, count_if, done_late, done_on_time, overdue_on
 from dondoc.web.params import MAX_LEVEL
 from dondoc.web.scope import Scope
 

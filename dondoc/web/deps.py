@@ -2,20 +2,21 @@
 user, CSRF checks, and the exceptions the pages turn into responses."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Annotated, Callable
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.calendar import local_date
-from dondoc.store.db import session_scope
 from dondoc.settings import Settings
+from dondoc.store.db import session_scope
+from dondoc.web import sessions
 from dondoc.web.models import User
 from dondoc.web.overview import Overviews
 from dondoc.web.scope import Scope, scope_for
-from dondoc.web import sessions
 from dondoc.web.security import CSRF_COOKIE, SESSION_COOKIE, SessionData, load_login_csrf, same
 from dondoc.web.throttle import LoginThrottle
 
@@ -55,7 +56,7 @@ class WebContext:
 class LoginRequired(Exception):
     """No valid session: the page redirects to the login form."""
 
-    def __init__(self, next_url: str):
+    def __init__(self, next_url: str) -> None:
         super().__init__(next_url)
         self.next_url = next_url
 
@@ -63,7 +64,7 @@ class LoginRequired(Exception):
 class PageError(Exception):
     """An error page with a status code and a Vietnamese-first message."""
 
-    def __init__(self, status_code: int, message: str):
+    def __init__(self, status_code: int, message: str) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.message = message
@@ -80,7 +81,7 @@ def current_session(request: Request) -> sessions.Open | None:
     """The request's live server-side session (looked up once per request)."""
     cached = getattr(request.state, "dd_session", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[return-value]
+        return cached
     ctx = web(request)
     token = sessions.token_of(request.cookies.get(SESSION_COOKIE), secret=ctx.secret)
     found = None

@@ -10,7 +10,6 @@ import io
 from datetime import date
 
 from openpyxl import Workbook
-
 from sqlmodel import Session
 
 from dondoc.documents.sheets import add_sheet, plain
@@ -33,7 +32,7 @@ def _item_values(item: OverdueItem) -> list:
     data = item.as_dict()
     data["due"] = date.fromisoformat(item.due)
     data["written_due"] = date.fromisoformat(item.written_due) if item.written_due else ""
-    data["status"] = STATUS_VI.get(item.status, item.status)  # type: ignore[call-overload]
+    data["status"] = STATUS_VI.get(item.status, item.status)
     return [data[key] for key, _ in ITEM_HEADERS]
 
 

@@ -1,9 +1,8 @@
 """GET /health (JSON for probes) and GET /status (a page for logged-in users)."""
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -11,7 +10,6 @@ from sqlalchemy import text
 
 from dondoc.web.deps import UserDep
 from dondoc.web.render import page
-
 from dondoc.workflows.status import status_report
 
 router = APIRouter(include_in_schema=False)

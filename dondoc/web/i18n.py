@@ -2,7 +2,7 @@
 Templates write the Vietnamese text, `_("...")` looks up its English."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from fastapi import Request
 

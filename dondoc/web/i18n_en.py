@@ -2,9 +2,8 @@
 write. A test checks that every `_("...")` in the templates has an entry."""
 from __future__ import annotations
 
-from dondoc.web.i18n_conversation import CONVERSATION_EN
-
 from dondoc.web.i18n_access import EN_ACCESS
+from dondoc.web.i18n_conversation import CONVERSATION_EN
 
 EN: dict[str, str] = {
     **EN_ACCESS,  # the access pages' texts (users, tokens, links, status)

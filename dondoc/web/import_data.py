@@ -17,11 +17,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from dondoc.config.implementing import KnownTree
-from dondoc.store.calendar_days import calendar_of
 from dondoc.config.reader import Config, ConfigError, Problem, parse_yaml, read_config
-from dondoc.store.db import session_scope
 from dondoc.importer import ImportResult, import_plan
 from dondoc.store import implementing
+from dondoc.store.calendar_days import calendar_of
+from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
 from dondoc.store.models import Agency, Plan, Policy
 from dondoc.store.reports import subtree

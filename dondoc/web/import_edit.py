@@ -26,7 +26,7 @@ _WIDTH = 10**6
 class Form:
     """The posted fields: `get(name)` the last value ("" when absent), `all(name)` every value."""
 
-    def __init__(self, items: list[tuple[str, str]]):
+    def __init__(self, items: list[tuple[str, str]]) -> None:
         self.items = items
         self.names = {k for k, _ in items}
 

@@ -12,19 +12,18 @@ from __future__ import annotations
 import heapq
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import date, datetime
-from typing import Callable, Hashable
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from dondoc.engine.lifecycle import Category, counts_from
 from dondoc.store import tally
 from dondoc.store.db import session_scope
-from dondoc.engine.lifecycle import Category, counts_from
-from dondoc.store.models import Plan, Policy
-from dondoc.store.models import Occurrence
+from dondoc.store.models import Occurrence, Plan, Policy
 from dondoc.store.reports import LateConfirmation, OverdueItem, late_confirmations
 from dondoc.web import dashboard_data as dd
 from dondoc.web.scope import Scope
@@ -177,7 +176,7 @@ class Overviews:
     """A small LRU cache of overviews; one per app (thread-safe: misses are
     computed one at a time, so a burst of requests computes each view once)."""
 
-    def __init__(self, size: int = 32):
+    def __init__(self, size: int = 32) -> None:
         self.size = size
         self._cache: OrderedDict[Hashable, Overview] = OrderedDict()
         self._lock = threading.Lock()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
-
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request

@@ -11,20 +11,20 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlmodel import Session
 
-from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Category
+from dondoc.notifications.sender import outbox_counts
+from dondoc.store.db import session_scope
+from dondoc.store.extended import by_owner as by_owner_extended
 from dondoc.store.models import Agency, Occurrence, Plan, Task
 from dondoc.store.outbox_models import Email
-from dondoc.notifications.sender import outbox_counts
 from dondoc.web import dashboard_data as dd
 from dondoc.web.actions import retry_email
 from dondoc.web.charts import bar_chart, line_chart
 from dondoc.web.deps import AdminDep, PageError, ScopeDep, UserDep, csrf_protect, web
-from dondoc.store.extended import by_owner as by_owner_extended
 from dondoc.web.export import dashboard_xlsx, extended_view, items_csv
+from dondoc.web.i18n import pick_lang
 from dondoc.web.overview import PAGE_SIZE, SHOWN_ITEMS
 from dondoc.web.params import RowId
-from dondoc.web.i18n import pick_lang
 from dondoc.web.render import page, render_part
 from dondoc.web.rollup_view import plan_rollup
 from dondoc.web.scope import Scope

@@ -6,14 +6,16 @@ No account: the link is the key, so the page is never cached, never indexed
 and sends no Referer."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Optional
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from dondoc.engine.lifecycle import OPEN_STATUSES, TransitionError, standing_of
+from dondoc.notifications.tokens import LinkError, read_token_at
 from dondoc.store import evidence as files
 from dondoc.store.conversation_models import Evidence, ExtensionRequest, ReassignmentRequest
 from dondoc.store.db import session_scope
@@ -23,10 +25,9 @@ from dondoc.store.indicators import attainment, report_value
 from dondoc.store.models import Agency, Occurrence, Plan, Task
 from dondoc.store.status import StaleUpdate
 from dondoc.web import conversation as talk
+from dondoc.web.access import REVOKED_LINK, link_revoked
 from dondoc.web.actions import agency_change
 from dondoc.web.api_conversation import file_response
-from dondoc.notifications.tokens import LinkError, read_token_at
-from dondoc.web.access import REVOKED_LINK, link_revoked
 from dondoc.web.deps import PageError, WebContext, web
 from dondoc.web.params import RowId
 from dondoc.web.render import page
@@ -78,7 +79,7 @@ def _choices(session, agency_id: str, plans: set[str]) -> list[Agency]:  # noqa:
         ids.add(lead)
         ids.update(support)
     ids.discard(agency_id)
-    q = select(Agency).where(Agency.id.in_(sorted(ids)), Agency.active == True).order_by(Agency.name)  # noqa: E712
+    q = select(Agency).where(Agency.id.in_(sorted(ids)), Agency.active.is_(True)).order_by(Agency.name)
     return list(session.execute(q.limit(MAX_CHOICES)).scalars())
 
 

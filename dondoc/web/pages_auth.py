@@ -16,8 +16,14 @@ from dondoc.web import sessions
 from dondoc.web.audit import audit
 from dondoc.web.deps import WebContext, csrf_protect, session_user, web
 from dondoc.web.render import page
-from dondoc.web.security import (CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE_S, dump_login_csrf, load_login_csrf,
-                                 new_csrf)
+from dondoc.web.security import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE_S,
+    dump_login_csrf,
+    load_login_csrf,
+    new_csrf,
+)
 from dondoc.web.users import authenticate
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])

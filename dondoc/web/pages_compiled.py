@@ -53,5 +53,5 @@ def compiled_by_link(request: Request, token: str, fmt: str) -> Response:
     try:
         ref = read_draft_token(token, secret=web(request).secret)
     except DraftLinkError as exc:
-        raise PageError(410 if "hết hạn" in str(exc) else 404, str(exc)) from None
+        raise PageError(410 if "hết hạn" in str(exc) else 403, str(exc)) from None
     return _document(request, ref.plan_id, ref.as_of, ref.period, fmt)

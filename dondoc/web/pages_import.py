@@ -14,8 +14,8 @@ from sqlmodel import select
 from starlette.datastructures import UploadFile
 
 from dondoc.config.reader import ConfigError, Problem
-from dondoc.store.db import session_scope
 from dondoc.importer import PlanImportError, to_yaml
+from dondoc.store.db import session_scope
 from dondoc.store.models import Agency, Policy
 from dondoc.web.deps import PageError, UserDep, WebContext, csrf_protect, web
 from dondoc.web.import_data import MAX_UPLOAD, SUFFIXES, check_draft, load_draft, safe_name
@@ -76,7 +76,7 @@ def import_form(request: Request, user: UserDep) -> Response:
 class _Rejected(Exception):
     """An upload refused before the importer sees it: the import page says why."""
 
-    def __init__(self, status_code: int, message: str):
+    def __init__(self, status_code: int, message: str) -> None:
         super().__init__(message)
         self.status_code, self.message = status_code, message
 

@@ -5,19 +5,20 @@ reassignment requests, coordinator actions (each with a reason), and the
 evidence files of the items in scope."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
-from typing import Annotated, Iterator
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from dondoc.engine.calendar import VN_TZ
-from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import TransitionError
+from dondoc.store.conversation_models import Evidence
+from dondoc.store.db import session_scope
 from dondoc.store.models import Occurrence, Plan
 from dondoc.store.status import StaleUpdate
-from dondoc.store.conversation_models import Evidence
 from dondoc.web import conversation as talk
 from dondoc.web.actions import ActionError, NotFound, review
 from dondoc.web.api_conversation import file_response

@@ -14,19 +14,19 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dondoc.engine.calendar import format_vi, local_date
-from dondoc.store.calendar_days import load_calendar
-from dondoc.store.db import session_scope
-from dondoc.store.held import held_reminders
 from dondoc.engine.lifecycle import standing_of
-from dondoc.store.models import Agency, Occurrence, Plan, Task
-from dondoc.store.sweep import sweep_once
 from dondoc.notifications.compose import digest_context, email_kind
 from dondoc.notifications.render import render
 from dondoc.store import evidence as files
+from dondoc.store.calendar_days import load_calendar
 from dondoc.store.conversation import confirmer_of
 from dondoc.store.conversation_models import ExtensionRequest, ReassignmentRequest
+from dondoc.store.db import session_scope
 from dondoc.store.extended import extended_counts
+from dondoc.store.held import held_reminders
 from dondoc.store.indicators import attainment
+from dondoc.store.models import Agency, Occurrence, Plan, Task
+from dondoc.store.sweep import sweep_once
 from dondoc.web.scope import Scope
 
 OPEN = ("not_started", "in_progress", "reported")
@@ -60,10 +60,10 @@ def plans_overview(session: Session, scope: Scope, today: date) -> list[dict]:
     counts = dict(session.execute(select(Occurrence.plan_id, func.count()).where(open_)
                                   .group_by(Occurrence.plan_id)).all())
     late = dict(session.execute(select(Occurrence.plan_id, func.count()).where(
-        open_, Occurrence.due < today, Occurrence.on_event == False).group_by(Occurrence.plan_id)).all())  # noqa: E712
+        open_, Occurrence.due < today, Occurrence.on_event.is_(False)).group_by(Occurrence.plan_id)).all())
     waiting = dict(session.execute(select(Occurrence.plan_id, func.count()).where(
         Occurrence.status == "reported").group_by(Occurrence.plan_id)).all())
-    tasks = dict(session.execute(select(Task.plan_id, func.count()).where(Task.removed == False)  # noqa: E712
+    tasks = dict(session.execute(select(Task.plan_id, func.count()).where(Task.removed.is_(False))
                                  .group_by(Task.plan_id)).all())
     plans = session.execute(select(Plan).where(scope.where(Plan.id)).order_by(Plan.issued_on.desc(), Plan.id)).scalars()
     requests = _pending_requests(session)
@@ -87,7 +87,7 @@ def _names(session: Session) -> dict[str, str]:
 
 def plan_view(session: Session, plan: Plan, today: date) -> dict:
     names = _names(session)
-    tasks = list(session.execute(select(Task).where(Task.plan_id == plan.id, Task.removed == False)  # noqa: E712
+    tasks = list(session.execute(select(Task).where(Task.plan_id == plan.id, Task.removed.is_(False))
                                  .order_by(Task.id)).scalars())  # the order of the config: the document's
     tasks.sort(key=lambda t: t.kind != "task")
     occs = session.execute(select(Occurrence).where(Occurrence.plan_id == plan.id)

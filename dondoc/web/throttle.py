@@ -22,7 +22,7 @@ class Verdict:
 
 
 class LoginThrottle:
-    def __init__(self, *, per_account: int, per_address: int, window_minutes: int):
+    def __init__(self, *, per_account: int, per_address: int, window_minutes: int) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._account: RateLimitItem = RateLimitItemPerMinute(per_account, window_minutes)
         self._address: RateLimitItem = RateLimitItemPerMinute(per_address, window_minutes)

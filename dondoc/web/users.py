@@ -67,6 +67,6 @@ def create_token(session: Session, *, username: str, now: datetime, name: str = 
 
 def user_for_token(session: Session, token: str) -> User | None:
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(token),
-                                              ApiToken.revoked == False)).first()  # noqa: E712
+                                              ApiToken.revoked.is_(False))).first()
     user = session.get(User, row.user_id) if row else None
     return user if user is not None and user.active else None

@@ -29,8 +29,14 @@ from prefect.schedules import Cron
 from prefect.workers.process import ProcessWorker
 
 from dondoc.settings import Settings
-from dondoc.workflows.flows import (PARTITION_DEPLOYMENT, national_sweep, national_sweep_partition, rollover,
-                                    send_outbox, weekly_summary)
+from dondoc.workflows.flows import (
+    PARTITION_DEPLOYMENT,
+    national_sweep,
+    national_sweep_partition,
+    rollover,
+    send_outbox,
+    weekly_summary,
+)
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 TAGS = ["dondoc"]
@@ -45,7 +51,7 @@ class Schedules:
     timezone: str = TIMEZONE
 
     @classmethod
-    def from_settings(cls, s: Settings) -> "Schedules":
+    def from_settings(cls, s: Settings) -> Schedules:
         """The crons `dondoc serve` uses (DONDOC_SWEEP_CRON, ...: by default 07:30 on working
         days, Mondays 08:00, daily 01:15), so both runners keep one timetable."""
         return cls(sweep=s.sweep_cron, summary=s.summary_cron, rollover=s.rollover_cron, timezone=s.timezone)

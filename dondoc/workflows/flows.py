@@ -28,10 +28,10 @@ from sqlalchemy.engine import Engine
 
 from dondoc import clock
 from dondoc.engine.calendar import local_date
-from dondoc.store.db import get_engine
-from dondoc.store.sweep import Partition
 from dondoc.notifications.compose import compose_pending
 from dondoc.settings import load_settings
+from dondoc.store.db import get_engine
+from dondoc.store.sweep import Partition
 from dondoc.workflows.jobs import Runtime, run_rollover, run_send, run_sweep, run_weekly_summary, worker_id
 from dondoc.workflows.scheduler import record_run
 

@@ -5,22 +5,22 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy.engine import Engine
 
-from dondoc.store import tally
 from dondoc.engine.calendar import local_date
-from dondoc.store.calendar_days import load_calendar
-from dondoc.store.rollover import rollover_once
-from dondoc.store.sweep import Partition, SweepResult, sweep_once
 from dondoc.notifications.compose import MailContext, compose_pending
 from dondoc.notifications.drafts import queue_compiled_drafts
 from dondoc.notifications.sender import DrainResult, SendPolicy, SmtpConfig, drain_outbox_once
 from dondoc.notifications.summary import queue_weekly_summary
 from dondoc.settings import Settings
+from dondoc.store import tally
+from dondoc.store.calendar_days import load_calendar
+from dondoc.store.rollover import rollover_once
+from dondoc.store.sweep import Partition, SweepResult, sweep_once
 
 log = logging.getLogger("dondoc.jobs")
 
@@ -38,7 +38,7 @@ class Runtime:
     draft_days_before: int = 5
 
     @classmethod
-    def from_settings(cls, s: Settings) -> "Runtime":
+    def from_settings(cls, s: Settings) -> Runtime:
         return cls(
             smtp=SmtpConfig(host=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
                             password=s.smtp_password.get_secret_value() if s.smtp_password else None, tls=s.smtp_tls, timeout_s=s.smtp_timeout_s, mail_from=s.mail_from),

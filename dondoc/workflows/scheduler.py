@@ -22,11 +22,18 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from dondoc.engine.calendar import VN_TZ
-from dondoc.store.db import session_scope
 from dondoc.settings import Settings
+from dondoc.store.db import session_scope
 from dondoc.workflows import lease
-from dondoc.workflows.jobs import (Runtime, run_compiled_drafts, run_rollover, run_send, run_sweep,
-                                   run_weekly_summary, worker_id)
+from dondoc.workflows.jobs import (
+    Runtime,
+    run_compiled_drafts,
+    run_rollover,
+    run_send,
+    run_sweep,
+    run_weekly_summary,
+    worker_id,
+)
 from dondoc.workflows.models import JobRun
 
 log = logging.getLogger("dondoc.scheduler")
@@ -34,7 +41,7 @@ LEASE = "scheduler"
 
 
 class Service:
-    def __init__(self, engine: Engine, settings: Settings, *, clock: Callable[[], datetime]):
+    def __init__(self, engine: Engine, settings: Settings, *, clock: Callable[[], datetime]) -> None:
         self.engine, self.settings, self.clock = engine, settings, clock
         self.rt = Runtime.from_settings(settings)
         self.holder = worker_id()
@@ -82,7 +89,7 @@ class Service:
     def missed_sweep(self) -> bool:
         """After downtime: was a sweep due since the last one ran (or never ran)?"""
         with session_scope(self.engine, write=False) as s:
-            last = s.execute(select(JobRun.started_at).where(JobRun.job == "sweep", JobRun.ok == True)  # noqa: E712
+            last = s.execute(select(JobRun.started_at).where(JobRun.job == "sweep", JobRun.ok.is_(True))
                              .order_by(JobRun.started_at.desc()).limit(1)).scalar()
         if last is None:
             return True

@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from dondoc.notifications.sender import outbox_counts
 from dondoc.store.db import session_scope
 from dondoc.store.held import held_reminders
-from dondoc.notifications.sender import outbox_counts
 from dondoc.workflows.models import JobRun, Lease
 
 
@@ -17,7 +17,7 @@ def status_report(engine: Engine) -> dict[str, Any]:
         latest = (select(JobRun.job, func.max(JobRun.id).label("id")).group_by(JobRun.job)).subquery()
         runs = s.execute(select(JobRun).join(latest, JobRun.id == latest.c.id).order_by(JobRun.job)).scalars().all()
         leases = s.execute(select(Lease)).scalars().all()
-        failures = s.execute(select(func.count()).select_from(JobRun).where(JobRun.ok == False)).scalar()  # noqa: E712
+        failures = s.execute(select(func.count()).select_from(JobRun).where(JobRun.ok.is_(False))).scalar()
         held = held_reminders(s)
     return {
         "jobs": [{"job": r.job, "runner": r.runner, "holder": r.holder, "started_at": r.started_at.isoformat(),

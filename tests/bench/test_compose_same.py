@@ -68,6 +68,6 @@ def test_bulk_compose_writes_the_same_emails_as_one_at_a_time(workdir, kind):
     assert len(after) == len(before) > 20
     assert after_claims == before_claims and all(e is not None for _, e in after_claims)
     assert [_without_token(r) for r in after] == [_without_token(r) for r in before]
-    for a, b in zip(after, before):  # byte for byte where the two links were signed in the same second
+    for a, b in zip(after, before, strict=False):  # byte for byte where the two links were signed in the same second
         if LINK.findall(a["body_text"]) == LINK.findall(b["body_text"]):
             assert a == b

@@ -26,7 +26,7 @@ ORIGINAL = {"agencies": AGENCIES, "policies": POLICIES, "plan": PLAN}
 
 
 def first_changed_line(before: str, after: str) -> int:
-    for i, (a, b) in enumerate(zip(before.splitlines(), after.splitlines()), start=1):
+    for i, (a, b) in enumerate(zip(before.splitlines(), after.splitlines(), strict=False), start=1):
         if a != b:
             return i
     return 1
@@ -106,7 +106,7 @@ def test_a_billion_laughs_file_is_refused_at_once(tmp_path, engine, db_url):
     import time
 
     lol = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=False))
     folder = write_config(tmp_path / "bad")
     (folder / "lol.yaml").write_text(lol, encoding="utf-8")
     started = time.monotonic()

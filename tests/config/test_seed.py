@@ -12,8 +12,15 @@ from vietnam_provinces import Province, Ward
 
 from dondoc.cli.main import app, register
 from dondoc.config.reader import read_config
-from dondoc.config.seed import (SeedError, find_province, official_provinces, seed_province, seed_registry,
-                                standard_bodies, to_yaml)
+from dondoc.config.seed import (
+    SeedError,
+    find_province,
+    official_provinces,
+    seed_province,
+    seed_registry,
+    standard_bodies,
+    to_yaml,
+)
 
 register()
 PROVINCES = official_provinces()

@@ -133,11 +133,11 @@ class PdfWriter:
         """Ruled cells; a row with fewer cells than columns has its last cell merged across the rest."""
         for row in rows:
             widths = _spanned(widths_of_table, len(row))
-            cells = [self.wrap(text, w - 2 * PAD) or [""] for text, w in zip(row, widths)]
+            cells = [self.wrap(text, w - 2 * PAD) or [""] for text, w in zip(row, widths, strict=False)]
             height = max(len(c) for c in cells) * LEADING + 2 * PAD
             self._room(height)
             top, x = self.y, MARGIN
-            for lines, w in zip(cells, widths):
+            for lines, w in zip(cells, widths, strict=False):
                 self.pages[-1].ops.append(f"{x:.2f} {top - height:.2f} {w:.2f} {height:.2f} re S")
                 for k, line in enumerate(lines):
                     self._text(x + PAD, top - PAD - (k + 1) * LEADING + 3, line)

@@ -110,7 +110,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
-    return set(zip(tokens, tokens[1:])) or {(t, "") for t in tokens}
+    return set(zip(tokens, tokens[1:], strict=False)) or {(t, "") for t in tokens}
 
 
 def title_overlap(key_title: str, draft_text: str) -> float:

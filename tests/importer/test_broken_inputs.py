@@ -67,7 +67,7 @@ def test_utf16_with_a_byte_order_mark_is_accepted(tmp_path):
 
 def test_a_word_97_file_is_refused_with_what_to_do(tmp_path):
     (tmp_path / "plan.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
-    assert "lưu thành .docx" in str(refused(tmp_path / "plan.doc"))
+    assert "(Save As) .docx" in str(refused(tmp_path / "plan.doc"))
 
 
 def test_a_missing_file_is_refused(tmp_path):

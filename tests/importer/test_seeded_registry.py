@@ -7,6 +7,8 @@ never from the importer's output."""
 from __future__ import annotations
 
 import pytest
+
+from dondoc.engine.timeframes import TimeframeError, parse_timeframe
 import yaml
 from sqlmodel import select
 
@@ -79,10 +81,18 @@ def test_the_appendix_rows_are_led_by_dong_nais_agencies_with_the_commune_group(
 TIMEFRAMES_REVIEWED = {"VI.1.a": "Định kỳ hằng năm"}
 
 
+def readable(phrase: str) -> bool:
+    try:
+        parse_timeframe(phrase, plan_year=2025)
+    except TimeframeError:
+        return False
+    return True
+
+
 def reviewed(draft, *, fix_timeframes: bool = True) -> dict:
     """What a coordinator does to the draft before loading it: name the focal
-    agency (the plan's reports go to Sở Khoa học và Công nghệ), answer the
-    review notes and drop them, and move the proposed agencies into the
+    agency (the plan's reports go to Sở Khoa học và Công nghệ), give the dates
+    the plan leaves out of its reporting regime, answer the review notes and drop them, and move the proposed agencies into the
     registry (no email yet)."""
     data = to_dict(draft)
     plan = data["plans"][0]
@@ -92,6 +102,11 @@ def reviewed(draft, *, fix_timeframes: bool = True) -> dict:
         flagged = {r["field"] for r in t.pop("review", [])}
         if fix_timeframes and "timeframe" in flagged and t["number"] in TIMEFRAMES_REVIEWED:
             t["timeframe"] = TIMEFRAMES_REVIEWED[t["number"]]
+        elif fix_timeframes and t.get("timeframe") and not readable(t["timeframe"]):
+            t["timeframe"] = "Thường xuyên trong năm"  # the coordinator's answer to "2026 - 2030": yearly check-points
+    for r in plan.get("reporting", []):  # the plan gives no dates for its 6-month and yearly reports
+        if not r.get("due") and r.get("every") in ("year", "6 months"):
+            r["due"] = "15/12" if r["every"] == "year" else "15/06"
     agencies = [{"id": p["id"], "name": p["name"], "level": p["level"] or "unit", "parent": "ubnd-tinh-75-dong-nai",
                  "email": "", "aliases": p["aliases"]} for p in data.get("proposed_agencies", [])]
     return {"agencies": agencies, "plans": [plan]}
@@ -111,12 +126,14 @@ def test_the_draft_loads_once_its_review_keys_are_removed(tmp_path, draft):
 
 
 def test_the_seeded_registry_and_the_imported_plan_load_together(tmp_path, draft, engine):
-    config = write_both(tmp_path / "c", reviewed(draft))
+    plan_file = reviewed(draft)
+    config = write_both(tmp_path / "c", plan_file)
     with session_scope(engine) as s:
         apply_config(s, config, now=LOADED_AT, calendar=WorkCalendar(CalendarDecisions()))
     with session_scope(engine, write=False) as s:
         leads = set(s.exec(select(Task.lead_id).where(Task.plan_id == draft.plan.id, Task.kind == "task")))
-        assert leads and leads <= DONG_NAI
+        proposed = {a["id"] for a in plan_file["agencies"]}  # new agencies of Đồng Nai, added by the coordinator
+        assert leads and leads <= DONG_NAI | proposed and leads & DONG_NAI
         assert s.get(Agency, ours("so-khoa-hoc-cong-nghe")).email == ""
 
 

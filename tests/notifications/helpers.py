@@ -6,12 +6,12 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
-from dondoc.store.db import session_scope
-from dondoc.store.loader import apply_config
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.notifications.compose import MailContext
 from dondoc.notifications.sender import SendPolicy, SmtpConfig
+from dondoc.store.db import session_scope
+from dondoc.store.loader import apply_config
 from dondoc.workflows.jobs import Runtime
 
 LOADED_AT = datetime(2023, 3, 1, 1, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
-from dondoc.settings import Settings
 from dondoc.notifications.drafts import draft_day, queue_compiled_drafts
+from dondoc.settings import Settings
 from dondoc.store.db import get_engine, session_scope
 from dondoc.store.outbox_models import Email
 from dondoc.web.app import create_app
@@ -73,4 +73,4 @@ def test_the_draft_reaches_the_focal_agency_and_its_link_downloads_the_report(en
     assert response.status_code == 200
     document = docx.Document(io.BytesIO(response.content))
     assert any("BÁO CÁO" == p.text for p in document.paragraphs)
-    assert TestClient(app).get("/compiled/forged.docx").status_code == 404
+    assert TestClient(app).get("/compiled/forged.docx").status_code == 403

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from dondoc.notifications.tokens import read_token
 from dondoc.store.db import session_scope
 from dondoc.store.outbox_models import Email, Notification
-from dondoc.notifications.tokens import read_token
 from dondoc.workflows.jobs import run_send, run_sweep
 from tests.factories import write_config
 from tests.notifications.helpers import SECRET, html_part, link_in, load, local, runtime, text_part

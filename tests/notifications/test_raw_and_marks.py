@@ -12,11 +12,11 @@ from email import policy
 import pytest
 from sqlalchemy import func, select, text
 
-from dondoc.store.db import get_engine, migrate, session_scope
-from dondoc.store.outbox_models import Email, Notification
 from dondoc.notifications.compose import compose_pending
 from dondoc.notifications.message import build_message, build_raw, from_line
 from dondoc.notifications.sender import Marks, SendPolicy, drain_outbox_once
+from dondoc.store.db import get_engine, migrate, session_scope
+from dondoc.store.outbox_models import Email, Notification
 from dondoc.workflows.jobs import run_send, run_sweep
 from tests.conftest import running
 from tests.factories import write_config

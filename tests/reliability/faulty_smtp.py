@@ -45,7 +45,7 @@ class FaultySmtp:
         finally:
             writer.close()
 
-    def start(self) -> "FaultySmtp":
+    def start(self) -> FaultySmtp:
         self.thread.start()
         self.server = asyncio.run_coroutine_threadsafe(
             asyncio.start_server(self._handle, "127.0.0.1", self.port), self.loop).result()

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import create_engine
 
-from dondoc.store.db import session_scope
 from dondoc.notifications.tokens import make_token
+from dondoc.store.db import session_scope
 from dondoc.web import users
 from dondoc.web.app import create_app
 from tests.web.conftest import NOW, SECRET, loaded, settings_for  # noqa: F401 (loaded is a fixture)

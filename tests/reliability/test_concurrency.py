@@ -2,7 +2,6 @@
 every notification once, every email once."""
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections import Counter
@@ -10,7 +9,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from dondoc.store.db import get_engine, migrate, session_scope
+from dondoc.store.db import session_scope
 from dondoc.store.outbox_models import Email, Notification
 from dondoc.workflows.jobs import run_send, run_sweep
 from tests.factories import write_config

@@ -19,7 +19,7 @@ def test_crlf_in_an_agency_name_cannot_add_headers_or_recipients(tmp_path, engin
     run_sweep(engine, runtime(smtp_server.port), now=JUNE_23)
     run_send(engine, runtime(smtp_server.port), clock=lambda: JUNE_23)
     assert smtp_server.messages
-    for msg, (_, rcpts) in zip(smtp_server.messages, smtp_server.envelopes):
+    for msg, (_, rcpts) in zip(smtp_server.messages, smtp_server.envelopes, strict=False):
         assert msg["Bcc"] is None and msg["X-Injected"] is None
         assert all("evil" not in r for r in rcpts)
     [health] = smtp_server.to("tramyte@anbinh.example.vn")

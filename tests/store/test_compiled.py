@@ -13,10 +13,12 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from dondoc.cli.main import app, register
-from dondoc.documents.compiled_docx import compiled_docx
+from dondoc.documents.compiled_docx import ORDER, compiled_docx
 from dondoc.documents.compiled_xlsx import compiled_xlsx
 from dondoc.engine.lifecycle import CATEGORY_VI, Category
 from dondoc.store.compiled import CompileError, compile_plan
+from dondoc.store.conversation import extend
+from dondoc.store.extended import extended_counts
 from dondoc.store.db import session_scope
 from dondoc.store.models import Occurrence, Task
 from dondoc.store.status import Actor, set_status
@@ -26,7 +28,6 @@ from tests.store.test_reports import CAL, COMMUNE, load_examples
 
 AS_OF = date(2023, 7, 15)
 FOCAL = "cong-chuc-chinh-sach-thanh-linh"
-ORDER = (Category.DONE_ON_TIME, Category.DONE_LATE, Category.IN_PROGRESS_ON_TIME, Category.IN_PROGRESS_OVERDUE)
 
 
 def _at(day: int, month: int) -> datetime:
@@ -54,6 +55,11 @@ def worked(engine):
         _act(s, "3.2.1", "done", _at(12, 4), by=FOCAL)
         _act(s, "3.3.4", "waived", _at(1, 7), by=FOCAL, note="Gộp vào báo cáo năm")
         _act(s, "2.5.4", "reported", _at(12, 7), note="Đang tổng hợp")
+        extended = _occ(s, "3.3.1")  # Tháng 4/2023: extended to 31/5, then done on 20/5, on time only so
+        extend(s, extended, date(2023, 5, 31), actor=Actor("user", "hoa"), now=_at(25, 4), note="Chờ số liệu thôn",
+               calendar=CAL)
+        _act(s, "3.3.1", "reported", _at(20, 5), note="Đã rà soát 12 thôn")
+        _act(s, "3.3.1", "done", _at(22, 5), by=FOCAL)
     return engine
 
 
@@ -67,8 +73,15 @@ def test_the_counts_per_agency_are_the_dashboards(worked):
     with session_scope(worked, write=False) as s:
         dashboard = {r.agency_id: r.counts for r in agency_rows(s, Filters(as_of=AS_OF, plan=COMMUNE), EVERYTHING)}
     assert {a.agency_id: a.counts for a in c.agencies} == dashboard
-    assert c.totals[Category.DONE_ON_TIME] == 1 and c.totals[Category.DONE_LATE] == 1
-    assert sum(a.excluded for a in c.agencies) == 1  # the waived one, outside the four categories
+    assert c.totals[Category.DONE_ON_TIME] == 2 and c.totals[Category.DONE_LATE] == 1
+    with session_scope(worked, write=False) as s:
+        waived = s.exec(select(Occurrence).where(Occurrence.plan_id == COMMUNE,
+                                                 Occurrence.status.in_(("waived", "cancelled")))).all()
+    assert sum(a.excluded for a in c.agencies) == len(waived) and "3.3.4" in {r.task for r in c.rows if r.status == "waived"}
+    with session_scope(worked, write=False) as s:
+        moved = extended_counts(s, as_of=AS_OF, plan_id=COMMUNE)
+    assert (sum(a.extended for a in c.agencies), sum(a.on_time_after_extension for a in c.agencies)) == (
+        moved.extended, moved.done_on_time_extended) == (1, 1)
 
 
 def test_the_late_items_are_those_of_report_overdue(worked, db_url):
@@ -90,10 +103,11 @@ def test_the_docx_is_an_administrative_report_whose_numbers_are_the_dashboards(w
     assert "BÁO CÁO" in text and "Kế hoạch số" in text and "KIẾN NGHỊ, ĐỀ XUẤT" in text
     assert "Đã tổ chức Tháng hành động vì trẻ em tại 12 thôn" in text  # the agency's own report text
     standings = document.tables[1]
-    assert [cell.text for cell in standings.rows[0].cells][3:7] == [CATEGORY_VI[k] for k in ORDER]
+    assert [cell.text for cell in standings.rows[0].cells][3:8] == [CATEGORY_VI[k] for k in ORDER]
     total_row = [cell.text for cell in standings.rows[-1].cells]
-    assert total_row[1] == "Tổng cộng" and [int(v) for v in total_row[3:7]] == [c.totals[k] for k in ORDER]
-    late = document.tables[2]
+    assert total_row[1] == "Tổng cộng" and [int(v) for v in total_row[3:8]] == [c.totals[k] for k in ORDER]
+    assert [int(v) for v in total_row[8:10]] == [1, 1]  # on time after an extension, extended
+    late = next(t for t in document.tables if "Số ngày quá hạn" in [cell.text for cell in t.rows[0].cells])
     assert len(late.rows) - 1 == len(c.late)
     assert "Nơi nhận:" in document.tables[-1].rows[0].cells[0].text
 
@@ -108,9 +122,10 @@ def test_the_xlsx_annex_has_one_row_per_task_and_period_with_the_same_counts(wor
     assert done[8] == "Hoàn thành đúng hạn" and done[10].startswith("Đã tổ chức")
     late_rows = [r for r in annex if r[8] == CATEGORY_VI[Category.IN_PROGRESS_OVERDUE]]
     assert len(late_rows) == len(c.late) == c.totals[Category.IN_PROGRESS_OVERDUE]
-    assert all(r[9] > 0 for r in late_rows) and "chờ xác nhận" in {r[7] for r in annex if r[1] == "2.5.4"}.pop()
+    assert all(r[9] > 0 for r in late_rows)
+    assert {r[8] for r in annex if r[1] == "2.5.4"} == {CATEGORY_VI[Category.AWAITING_CONFIRMATION]}
     totals = list(wb["Theo cơ quan"].iter_rows(values_only=True))[-1]
-    assert list(totals[3:7]) == [c.totals[k] for k in ORDER]
+    assert list(totals[3:8]) == [c.totals[k] for k in ORDER] and list(totals[8:10]) == [1, 1]
 
 
 def test_a_period_filter_keeps_only_that_period_and_an_unknown_one_is_refused(worked):

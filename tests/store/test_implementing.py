@@ -47,7 +47,8 @@ def test_listed_agencies_get_an_obligation_with_an_explicit_date(tmp_path, engin
     load(engine, write(tmp_path, plan=listed))
     found = obligations(engine)
     assert sorted(found) == ["KH.so-ldtbxh-binh-an", "KH.ubnd-huyen-dong"]
-    assert {o.due for o in found.values()} == {date(2025, 11, 15)}
+    assert {o.written_due for o in found.values()} == {date(2025, 11, 15)}  # a Saturday: as written
+    assert {o.due for o in found.values()} == {date(2025, 11, 17)}  # runs to the next working day (art. 148.5)
 
 
 def test_children_of_an_agency_known_only_from_the_database_are_found(tmp_path, engine):

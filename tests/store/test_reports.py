@@ -9,10 +9,10 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from dondoc.cli.main import app
-from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
-from dondoc.store.db import session_scope
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.engine.lifecycle import Category
+from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
 from dondoc.store.models import Event, Occurrence, Task
 from dondoc.store.reports import category_counts, overdue

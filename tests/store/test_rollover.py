@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
 from dondoc.store.models import Event, Occurrence, Task

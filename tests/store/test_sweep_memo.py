@@ -16,8 +16,8 @@ from bench.generate import Shape
 from bench.naive import naive_sweep
 from bench.store import clone, drop
 from bench.world import NOW, POLICIES
-from dondoc.store import sweep as sweep_module
 from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
+from dondoc.store import sweep as sweep_module
 from dondoc.store.db import get_engine
 from dondoc.store.sweep import Partition, sweep_once
 
@@ -31,7 +31,7 @@ TOKENS = (  # (notify, cc) per step; the step days stay the generator's, so its 
 
 
 def _steps(policy_id: str) -> list[dict]:
-    return [step | {"notify": notify, "cc": cc} for step, (notify, cc) in zip(POLICIES[policy_id]["steps"], TOKENS)]
+    return [step | {"notify": notify, "cc": cc} for step, (notify, cc) in zip(POLICIES[policy_id]["steps"], TOKENS, strict=False)]
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
+from dondoc.settings import Settings
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
 from dondoc.store.models import Occurrence, Task
 from dondoc.store.status import Actor, set_status
-from dondoc.settings import Settings
 from dondoc.web.app import create_app
 from dondoc.web.models import User
 from dondoc.web.security import hash_password

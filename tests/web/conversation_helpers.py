@@ -9,8 +9,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from dondoc.engine.calendar import WorkCalendar
 from dondoc.config.reader import read_config
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.notifications.tokens import make_token
 from dondoc.settings import Settings
 from dondoc.store.db import session_scope
@@ -84,4 +84,4 @@ def load_indicator_plan(engine, tmp_path: Path) -> None:
     extra = tmp_path / "plan-chi-tieu.yaml"
     extra.write_text(INDICATOR_PLAN, encoding="utf-8")
     with session_scope(engine) as s:
-        apply_config(s, read_config([CONFIG, extra]), now=LOADED_AT, calendar=WorkCalendar())
+        apply_config(s, read_config([CONFIG, extra]), now=LOADED_AT, calendar=WorkCalendar(CalendarDecisions()))

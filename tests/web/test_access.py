@@ -10,8 +10,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import func, select
 
-from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Status
+from dondoc.store.db import session_scope
 from dondoc.store.models import Event, Occurrence, Plan
 from dondoc.store.outbox_models import Email
 from dondoc.web.deps import require_admin
@@ -19,10 +19,10 @@ from dondoc.web.params import StatusName
 from tests.web.conftest import COMMUNE, csrf_of
 
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/"), ("GET", "/openapi.json")}
-AGENCY_LINKS = re.compile(r"^/r/")          # a signed link instead of a login: refused when forged
+AGENCY_LINKS = re.compile(r"^/(r|compiled)/")  # a signed link instead of a login: refused when forged
 SAMPLE = {"plan_id": COMMUNE, "task_id": "1", "occurrence_id": "1", "email_id": "1", "token": "forged.link.token",
           "evidence_id": "1", "request_id": "1", "indicator_id": "1", "decision": "approve",
-          "user_id": "1", "token_id": "1"}  # evidence..decision: issue 16; user, token: issue 15
+          "user_id": "1", "token_id": "1", "fmt": "docx"}  # evidence..decision: 16; user, token: 15; fmt: 17
 
 
 @pytest.fixture

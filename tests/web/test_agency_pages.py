@@ -10,10 +10,10 @@ import pytest
 from itsdangerous.timed import TimestampSigner
 from sqlalchemy import func, select
 
+from dondoc.notifications.tokens import make_token
 from dondoc.store.db import session_scope
 from dondoc.store.models import Event, Occurrence
 from dondoc.store.outbox_models import Email
-from dondoc.notifications.tokens import make_token
 from tests.web.conftest import COMMUNE, SECRET, occurrence_of
 
 FINANCE = "cong-chuc-tai-chinh-thanh-linh"

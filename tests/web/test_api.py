@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from dondoc.cli.main import app as cli
+from dondoc.notifications.tokens import make_token
 from dondoc.store.db import session_scope
 from dondoc.store.models import Event, Occurrence
 from dondoc.store.outbox_models import Email
-from dondoc.notifications.tokens import make_token
 from dondoc.web.users import create_token, create_user
 from tests.web.conftest import COMMUNE, NOW, PROVINCE, SECRET, csrf_of, occurrence_of
 

@@ -13,11 +13,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from sqlmodel import select
 
+from dondoc.settings import Settings
 from dondoc.store.db import get_engine, migrate, session_scope
 from dondoc.store.models import Occurrence, Task
-from sqlmodel import select
-from dondoc.settings import Settings
 from dondoc.web.app import create_app
 from dondoc.workflows.jobs import Runtime, run_send, run_sweep
 from tests.conftest import ROOT, free_port

@@ -3,10 +3,10 @@ session ends at her next click; a login throttled after five wrong passwords
 says when to try again. Screenshot: docs/screenshots/access.png."""
 from __future__ import annotations
 
+import pytest
+
 from tests.web.conftest import PASSWORD
 from tests.web.test_browser import DESKTOP, SHOTS, browser, log_in, site  # noqa: F401  (fixtures)
-
-import pytest
 
 pytestmark = pytest.mark.browser
 

@@ -23,8 +23,19 @@ from tests.conftest import free_port
 from tests.web.conftest import COMMUNE, NOW, add_personas, load_examples, occurrence_of
 from tests.web.conversation_helpers import PDF, conversation_settings
 from tests.web.live import live_server
-from tests.web.test_browser import (DESKTOP, FINANCE_EMAIL, FOCAL_EMAIL, PHONE, SHOTS, browser, deliver,  # noqa: F401
-                                    link_in, log_in, off_the_loop, total)
+from tests.web.test_browser import (  # noqa: F401
+    DESKTOP,
+    FINANCE_EMAIL,
+    FOCAL_EMAIL,
+    PHONE,
+    SHOTS,
+    browser,
+    deliver,
+    link_in,
+    log_in,
+    off_the_loop,
+    total,
+)
 
 pytestmark = pytest.mark.browser
 

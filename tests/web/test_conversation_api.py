@@ -17,9 +17,19 @@ from dondoc.store.models import Event, Occurrence
 from dondoc.store.outbox_models import Email
 from dondoc.web.app import create_app
 from tests.web.conftest import COMMUNE, move, occurrence_of
-from tests.web.conversation_helpers import (FINANCE, FOCAL, HEALTH, PDF, PNG, Clock, agency_bearer,
-                                            conversation_settings, load_indicator_plan, xlsx_bytes,
-                                            zip_without_content_types)
+from tests.web.conversation_helpers import (
+    FINANCE,
+    FOCAL,
+    HEALTH,
+    PDF,
+    PNG,
+    Clock,
+    agency_bearer,
+    conversation_settings,
+    load_indicator_plan,
+    xlsx_bytes,
+    zip_without_content_types,
+)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from dondoc.store.conversation_models import ExtensionRequest
 from dondoc.store.db import session_scope
 from dondoc.store.models import Occurrence
 from dondoc.web.app import create_app
-from tests.web.conftest import COMMUNE, NOW, SECRET, csrf_of, login, occurrence_of
+from tests.web.conftest import COMMUNE, NOW, SECRET, csrf_of, occurrence_of
 from tests.web.conversation_helpers import FINANCE, HEALTH, PDF, conversation_settings, load_indicator_plan
 
 

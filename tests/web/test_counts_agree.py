@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import select
 
 from dondoc.engine.lifecycle import CATEGORY_VI, Category, standing_of
 from dondoc.store.db import session_scope
 from dondoc.store.models import Occurrence
 from dondoc.store.reports import category_counts, late_confirmations
-from sqlmodel import select
 from tests.web.conftest import COMMUNE, move, occurrence_of
 
 CULTURE = "cong-chuc-van-hoa-thanh-linh"

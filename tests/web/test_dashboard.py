@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 from openpyxl import load_workbook
 
 from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
-from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Category
+from dondoc.store.db import session_scope
 from dondoc.store.reports import category_counts, overdue, subtree
 from dondoc.store.sweep import sweep_once
 from dondoc.web import dashboard_data as dd

@@ -7,13 +7,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
+from dondoc.notifications.tokens import make_token
+from dondoc.settings import Settings
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config
 from dondoc.store.outbox_models import Email
-from dondoc.notifications.tokens import make_token
-from dondoc.settings import Settings
 from dondoc.web.app import create_app
 from dondoc.workflows.jobs import Runtime, run_sweep
 from tests.factories import PLAN, write_config

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from dondoc.settings import Settings
 from dondoc.store.db import session_scope
 from dondoc.store.models import Event
 from dondoc.store.outbox_models import Email
-from dondoc.settings import Settings
 from dondoc.workflows.jobs import Runtime, run_send, run_sweep
 from tests.web.conftest import NOW, SECRET, csrf_of
 

@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from dondoc.settings import Settings
 from dondoc.store.db import session_scope
 from dondoc.store.models import Event, Occurrence
 from dondoc.store.outbox_models import Email, Notification
-from dondoc.settings import Settings
 from dondoc.workflows.jobs import Runtime, run_send, run_sweep
 from tests.web.conftest import COMMUNE, NOW, PROVINCE, SECRET, csrf_of, move, occurrence_of
 

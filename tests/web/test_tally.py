@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from dondoc.store import tally
 from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
-from dondoc.store.db import session_scope
 from dondoc.engine.lifecycle import Category
+from dondoc.store import tally
+from dondoc.store.db import session_scope
 from dondoc.store.models import Agency, Occurrence, TallyState, Task
 from dondoc.store.status import Actor, set_status
 from dondoc.store.sweep import sweep_once

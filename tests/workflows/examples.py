@@ -7,12 +7,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from dondoc import clock
-from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
 from dondoc.config.reader import read_config
+from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
+from dondoc.settings import Settings
 from dondoc.store.db import get_engine, migrate, session_scope
 from dondoc.store.loader import apply_config
 from dondoc.store.outbox_models import Email, Notification
-from dondoc.settings import Settings
 from dondoc.workflows.jobs import Runtime, run_sweep
 from tests.conftest import CONFIG
 

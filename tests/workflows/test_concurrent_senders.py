@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from dondoc.store.db import session_scope
-from dondoc.store.outbox_models import Email
 from dondoc.notifications.message import message_id
 from dondoc.notifications.sender import outbox_counts
+from dondoc.store.db import session_scope
+from dondoc.store.outbox_models import Email
 from tests.workflows.conftest import TIMINGS
 
 DONDOC = Path(sys.executable).parent / "dondoc"

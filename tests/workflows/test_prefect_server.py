@@ -33,8 +33,13 @@ def test_prefects_own_client_lists_deployments_as_its_cli_does(prefect_harness):
 
 
 def _scheduled_runs(client, deployment_id) -> list:  # noqa: ANN001
-    from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowRunFilter,
-                                                FlowRunFilterState, FlowRunFilterStateType)
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
     from prefect.client.schemas.objects import StateType
     from prefect.client.schemas.sorting import FlowRunSort
 
@@ -89,4 +94,4 @@ def test_prefects_scheduler_creates_runs_at_the_deployments_cron_times_in_vietna
     assert all((t.hour, t.minute, t.weekday()) == (8, 0, 0) for t in summary)
     assert all((t.hour, t.minute) == (1, 15) for t in rollover)
     assert all(t.second == 0 for t in send) and len(send) >= 3
-    assert all((b - a).total_seconds() == 60 for a, b in zip(send, send[1:]))
+    assert all((b - a).total_seconds() == 60 for a, b in zip(send, send[1:], strict=False))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from dondoc.store.db import session_scope
 from dondoc.settings import Settings
+from dondoc.store.db import session_scope
 from dondoc.workflows import lease
 from dondoc.workflows.models import JobRun
 from dondoc.workflows.scheduler import Service
