@@ -7,14 +7,13 @@ never from the importer's output."""
 from __future__ import annotations
 
 import pytest
-
-from dondoc.engine.timeframes import TimeframeError, parse_timeframe
 import yaml
 from sqlmodel import select
 
 from dondoc.config.reader import read_config
 from dondoc.config.seed import find_province, official_provinces, seed_province, standard_bodies, to_yaml
 from dondoc.engine.calendar import CalendarDecisions, WorkCalendar
+from dondoc.engine.timeframes import TimeframeError, parse_timeframe
 from dondoc.importer import import_plan, to_dict
 from dondoc.store.db import session_scope
 from dondoc.store.loader import apply_config

@@ -18,8 +18,8 @@ from dondoc.documents.compiled_xlsx import compiled_xlsx
 from dondoc.engine.lifecycle import CATEGORY_VI, Category
 from dondoc.store.compiled import CompileError, compile_plan
 from dondoc.store.conversation import extend
-from dondoc.store.extended import extended_counts
 from dondoc.store.db import session_scope
+from dondoc.store.extended import extended_counts
 from dondoc.store.models import Occurrence, Task
 from dondoc.store.status import Actor, set_status
 from dondoc.web.dashboard_data import Filters, agency_rows
