@@ -6,6 +6,7 @@ answers a clear bilingual message (an ImportLimit, which is a
 PlanImportError, so the import page shows it like any unreadable document)."""
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import resource
 import tempfile
@@ -51,6 +52,8 @@ def _child(conn: Connection, name: str, data: bytes, agencies: list, plans: list
         answer = ("refused", (exc.file, exc.message, exc.line))
     except MemoryError:
         answer = ("memory", None)
+    except OSError as exc:  # the limit can also surface as ENOMEM from the OS (a temporary file, a thread)
+        answer = ("memory", None) if exc.errno == errno.ENOMEM else ("error", f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # noqa: BLE001  (reported to the parent, which answers a page)
         answer = ("error", f"{type(exc).__name__}: {exc}")
     conn.send(answer)
